@@ -1,0 +1,20 @@
+# The README's two commands: `make demo` and `make test`. Both set up .venv first.
+.PHONY: demo test setup lint bench clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+demo: setup
+	.venv/bin/community-sim
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench: setup
+	.venv/bin/python benchmarks/bench_growth.py
+
+clean:
+	rm -rf outputs multirun .pytest_cache

@@ -1,0 +1,106 @@
+"""Lifecycle stages and the stage detector.
+
+The five stages of a community's life (创建期 create, 成长期 grow, 活跃期 active, 成熟期 mature,
+扩张期 expansion) plus a DECLINE warning for a community that is dying. The detector is a pure
+function from a metrics snapshot and the current stage to the next stage, with thresholds from
+`LifecycleConfig` and a minimum dwell time so noise does not flip stages back and forth.
+
+Default thresholds and why (all assumptions grounded in operators' descriptions of the stages):
+- CREATE -> GROW: the founders' circle has become a real group (100 members) and it is growing
+  (5%/week): "成员数量较少, 主要用于互相认识" gives way to growth.
+- GROW -> ACTIVE: big enough to sustain conversation (500 members) with a fifth of members visiting
+  each day: "社群成员积极参与各种活动".
+- ACTIVE -> MATURE: growth has slowed (<2%/week) and members, not staff, write most content:
+  "形成稳定的结构和组织"; staff shift from builders to guides (从建设者到引导者).
+- MATURE -> EXPANSION: the community is larger than five WeChat groups (2,500) and growing again.
+- DECLINE: fewer than 3% of members visit daily, or membership shrinks by more than 2% a week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from sim.config import LifecycleConfig
+
+
+class Stage(IntEnum):
+    """Lifecycle stage; DECLINE is a warning state, not a sixth stage of healthy growth."""
+
+    CREATE = 0
+    GROW = 1
+    ACTIVE = 2
+    MATURE = 3
+    EXPANSION = 4
+    DECLINE = 9
+
+    @property
+    def zh(self) -> str:
+        """Chinese label."""
+        return _ZH[self]
+
+    @property
+    def label(self) -> str:
+        """Bilingual label, e.g. '成长期 GROW'."""
+        return f"{self.zh} {self.name}"
+
+
+_ZH = {
+    Stage.CREATE: "创建期",
+    Stage.GROW: "成长期",
+    Stage.ACTIVE: "活跃期",
+    Stage.MATURE: "成熟期",
+    Stage.EXPANSION: "扩张期",
+    Stage.DECLINE: "衰退期",
+}
+
+
+@dataclass(frozen=True)
+class StageSnapshot:
+    """What the detector looks at, averaged over the detection window."""
+
+    members: int
+    growth_per_week: float  # relative change in members per week over the window
+    active_share: float  # mean daily active members / members over the window
+    member_content_share: float  # share of posts written by members over the window
+
+
+def next_stage(
+    current: Stage, days_in_stage: int, snap: StageSnapshot, cfg: LifecycleConfig, resume: Stage = Stage.CREATE
+) -> Stage:
+    """The stage after today.
+
+    Args:
+        current: stage so far.
+        days_in_stage: days spent in it.
+        snap: metrics over the recent window.
+        cfg: thresholds.
+        resume: stage to return to when a DECLINE recovers (the last healthy stage).
+    """
+    if days_in_stage < cfg.min_dwell_days:
+        return current
+    dying = snap.members == 0 or (
+        snap.active_share < cfg.decline_max_active_share or snap.growth_per_week < -cfg.decline_min_shrink_per_week
+    )
+    if current == Stage.DECLINE:
+        return Stage.DECLINE if dying else resume
+    if dying:
+        return Stage.DECLINE
+    if current == Stage.CREATE:
+        grown = snap.members >= cfg.grow_min_members and snap.growth_per_week >= cfg.grow_min_growth_per_week
+        return Stage.GROW if grown else current
+    if current == Stage.GROW:
+        lively = snap.members >= cfg.active_min_members and snap.active_share >= cfg.active_min_active_share
+        return Stage.ACTIVE if lively else current
+    if current == Stage.ACTIVE:
+        settled = (
+            snap.growth_per_week < cfg.mature_max_growth_per_week
+            and snap.member_content_share >= cfg.mature_min_member_content_share
+        )
+        return Stage.MATURE if settled else current
+    if current == Stage.MATURE:
+        expanding = (
+            snap.members >= cfg.expansion_min_members and snap.growth_per_week >= cfg.expansion_min_growth_per_week
+        )
+        return Stage.EXPANSION if expanding else current
+    return current

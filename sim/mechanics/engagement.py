@@ -1,0 +1,45 @@
+"""Engagement and daily activity.
+
+A member visits today with probability engagement x (base + content pull + social pull), where the
+content pull is the feed's value and the social pull saturates in the number of friends who were
+active yesterday. A visit moves engagement toward the value received that day; a day away lets it
+decay. Engagement is the member's running judgement of the community: it drives visits, posting,
+invitations and churn.
+"""
+
+from __future__ import annotations
+
+from sim.backend import xp_of
+
+
+def social_pull(active_friends, saturation_friends: float):
+    """0..1 pull from friends active yesterday: 1 - exp(-count / saturation)."""
+    xp = xp_of(active_friends)
+    return 1.0 - xp.exp(-active_friends / saturation_friends)
+
+
+def visit_probability(engagement, content_value: float, social, cfg):
+    """Chance each person visits today (meaningful for members only)."""
+    xp = xp_of(engagement)
+    drive = cfg.p_active_base + cfg.w_active_content * content_value + cfg.w_active_social * social
+    return xp.minimum(1.0, engagement * drive)
+
+
+def visits(is_member, p_visit, u):
+    """Members who visit today."""
+    return is_member & (u < p_visit)
+
+
+def update_engagement(engagement, active, is_member, content_value: float, social, cfg) -> None:
+    """Move engagement toward the value of today's visit; decay it for members who stayed away.
+
+    The value of a visit lies between `value_base` and 1, weighted like the visit drives.
+    """
+    xp = xp_of(engagement)
+    w_total = cfg.w_active_content + cfg.w_active_social
+    share = (cfg.w_active_content * content_value + cfg.w_active_social * social) / w_total if w_total else 0.0
+    value = cfg.value_base + (1.0 - cfg.value_base) * share
+    moved = engagement + cfg.engagement_learning_rate * (value - engagement)
+    decayed = engagement * (1.0 - cfg.engagement_decay_per_day)
+    new = xp.where(active, moved, xp.where(is_member, decayed, engagement))
+    engagement[...] = xp.clip(new, 0.0, 1.0)

@@ -1,0 +1,55 @@
+"""The declared metrics: name, unit, meaning and how each is read off the model.
+
+One row of the daily time series is one value per metric, in this order. Metrics read the day's
+tally (counts the model gathered while stepping) and running totals; none loops over members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One column of the daily time series."""
+
+    name: str
+    unit: str
+    meaning: str
+    read: Callable[[object], float]
+
+
+def _share(num: float, den: float) -> float:
+    return num / den if den else 0.0
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("members", "people", "members at the end of the day", lambda m: m.count.members),
+    Metric("members_founder", "people", "members who are founders", lambda m: m.count.by_channel[1]),
+    Metric("members_organic", "people", "members who found the community themselves", lambda m: m.count.by_channel[2]),
+    Metric("members_campaign", "people", "members who came through a paid campaign", lambda m: m.count.by_channel[3]),
+    Metric("members_referral", "people", "members invited by a member (裂变)", lambda m: m.count.by_channel[4]),
+    Metric("joins", "people/day", "people who joined today", lambda m: m.tally.joins_total),
+    Metric("joins_organic", "people/day", "organic joins today", lambda m: m.tally.joins[2]),
+    Metric("joins_campaign", "people/day", "campaign joins today", lambda m: m.tally.joins[3]),
+    Metric("joins_referral", "people/day", "referral joins today", lambda m: m.tally.joins[4]),
+    Metric("leaves", "people/day", "members who left today", lambda m: m.tally.leaves),
+    Metric("churn_rate", "1/day", "leaves today / members at the start of the day", lambda m: _share(m.tally.leaves, m.tally.members_start)),
+    Metric("daily_active", "people", "members who visited today (DAU)", lambda m: m.tally.active),
+    Metric("active_share", "share", "daily active / members at the start of the day", lambda m: _share(m.tally.active, m.tally.members_start)),
+    Metric("mean_engagement", "0..1", "mean engagement of members", lambda m: m.tally.mean_engagement),
+    Metric("posts_expert", "posts/day", "posts published by experts today", lambda m: m.tally.posts_expert),
+    Metric("posts_member", "posts/day", "posts written by members today", lambda m: m.tally.posts_member),
+    Metric("member_content_share", "share", "member-written share of today's posts", lambda m: _share(m.tally.posts_member, m.tally.posts_member + m.tally.posts_expert)),
+    Metric("content_value", "0..1", "value of the feed today (fresh quality-weighted content, saturating)", lambda m: m.tally.content_value),
+    Metric("invites_sent", "invitations/day", "referral invitations sent today", lambda m: m.tally.invites),
+    Metric("newcomers_greeted", "people/day", "newcomers welcomed by moderators today", lambda m: m.tally.greeted),
+    Metric("campaign_spend", "yuan/day", "campaign spend today", lambda m: m.tally.campaign_spend),
+    Metric("referral_rewards", "yuan/day", "referral rewards paid today", lambda m: m.tally.referral_rewards),
+    Metric("cost", "yuan/day", "campaign spend + referral rewards today", lambda m: m.tally.campaign_spend + m.tally.referral_rewards),
+    Metric("reached_share", "share", "share of the addressable population that ever joined", lambda m: _share(m.count.ever_joined, m.table.n)),
+    Metric("stage", "code", "lifecycle stage code at the end of the day (sim.lifecycle.Stage)", lambda m: int(m.stage)),
+)
+
+METRIC_NAMES = tuple(metric.name for metric in METRICS)

@@ -1,0 +1,235 @@
+"""The social graph of the addressable population: networkx in, CSR inside, networkx out.
+
+Every person who could ever join is a node; who is a member is a mask over the nodes kept by the
+member table. Inside the simulation the graph is a symmetric CSR adjacency with int32 indices (the
+hot paths only count active friends and pick random friends). Generators that networkx runs fast
+enough at the sizes we use are taken from networkx; the small-world and block-model generators are
+vectorised here so that million-node populations build in seconds. A user's own edge list or
+GraphML file is read and relabelled to 0..n-1, keeping the original node names.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from sim.config import ConfigError, NetworkConfig
+from sim.rng import RngStreams
+
+
+class SocialGraph:
+    """A symmetric, unweighted social graph in CSR form (or an implicit complete graph).
+
+    Args:
+        n: number of people.
+        indptr, indices: CSR structure (row i's friends are indices[indptr[i]:indptr[i+1]]).
+        complete: True for the implicit complete graph (no arrays are stored).
+        segment: optional segment (community block) of every person.
+        labels: optional original node names (for graphs read from files).
+    """
+
+    def __init__(self, n, indptr=None, indices=None, complete=False, segment=None, labels=None):
+        self.n = int(n)
+        self.complete = complete
+        self.segment = segment
+        self.labels = labels
+        if complete:
+            self.indptr = self.indices = None
+            self._adj = None
+            return
+        self.indptr = np.asarray(indptr, dtype=np.int64 if indptr[-1] > 2**31 - 1 else np.int32)
+        self.indices = np.asarray(indices, dtype=np.int32)
+        data = np.ones(len(self.indices), dtype=np.float32)
+        self._adj = sp.csr_array((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def from_edges(cls, n: int, src: np.ndarray, dst: np.ndarray, **kwargs) -> SocialGraph:
+        """Build from an undirected edge list; self-loops and duplicate edges are dropped."""
+        src = np.asarray(src, dtype=np.int64)
+        dst = np.asarray(dst, dtype=np.int64)
+        keep = src != dst
+        lo = np.minimum(src[keep], dst[keep])
+        hi = np.maximum(src[keep], dst[keep])
+        key = np.unique(lo * n + hi)
+        lo, hi = key // n, key % n
+        rows = np.concatenate([lo, hi])
+        cols = np.concatenate([hi, lo])
+        order = np.lexsort((cols, rows))
+        rows, cols = rows[order], cols[order]
+        counts = np.bincount(rows, minlength=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return cls(n, indptr, cols.astype(np.int32), **kwargs)
+
+    @classmethod
+    def from_networkx(cls, graph: nx.Graph) -> SocialGraph:
+        """Build from any networkx graph; nodes are numbered in the graph's node order."""
+        nodes = list(graph.nodes())
+        index = {node: i for i, node in enumerate(nodes)}
+        edges = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64).reshape(-1, 2)
+        labels = None if nodes == list(range(len(nodes))) else np.array([str(x) for x in nodes])
+        return cls.from_edges(len(nodes), edges[:, 0], edges[:, 1], labels=labels)
+
+    # -- queries used by the mechanics --------------------------------------------------------
+
+    @property
+    def degree(self) -> np.ndarray:
+        """Number of friends of every person."""
+        if self.complete:
+            return np.full(self.n, self.n - 1, dtype=np.int64)
+        return np.diff(self.indptr)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of undirected edges."""
+        if self.complete:
+            return self.n * (self.n - 1) // 2
+        return len(self.indices) // 2
+
+    def neighbour_count(self, x: np.ndarray) -> np.ndarray:
+        """For every person, the sum of `x` over their friends (x: float32 per person)."""
+        if self.complete:
+            return (x.sum(dtype=np.float64) - x).astype(np.float32)
+        return self._adj @ x
+
+    def random_neighbour(self, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """One uniformly chosen friend of each person in `rows` (u: uniforms in [0, 1)); -1 if none."""
+        if self.complete:
+            pick = (u * (self.n - 1)).astype(np.int64)
+            return pick + (pick >= rows)  # skip oneself
+        start = self.indptr[rows]
+        deg = self.indptr[rows + 1] - start
+        offset = np.minimum((u * deg).astype(np.int64), np.maximum(deg - 1, 0))
+        out = self.indices[start + offset].astype(np.int64)
+        out[deg == 0] = -1
+        return out
+
+    def neighbours(self, i: int) -> np.ndarray:
+        """Friends of person `i`."""
+        if self.complete:
+            return np.delete(np.arange(self.n), i)
+        return self.indices[self.indptr[i] : self.indptr[i + 1]]
+
+    def to_networkx(self, mask: np.ndarray | None = None) -> nx.Graph:
+        """The graph (or the subgraph induced by `mask`, e.g. today's members) as networkx."""
+        nodes = np.arange(self.n) if mask is None else np.flatnonzero(mask)
+        g = nx.Graph()
+        g.add_nodes_from(nodes.tolist())
+        if self.complete:
+            if len(nodes) > 20_000:
+                raise ValueError("refusing to materialise a complete graph of more than 20,000 nodes")
+            g.add_edges_from((int(a), int(b)) for k, a in enumerate(nodes) for b in nodes[k + 1 :])
+            return g
+        rows = np.repeat(np.arange(self.n), self.degree)
+        keep = rows < self.indices
+        if mask is not None:
+            keep &= mask[rows] & mask[self.indices]
+        g.add_edges_from(zip(rows[keep].tolist(), self.indices[keep].tolist(), strict=True))
+        return g
+
+    def breadth_first(self, start: int, count: int) -> list[int]:
+        """Up to `count` people reached breadth-first from `start` (a circle of friends)."""
+        seen, order, queue = {start}, [start], deque([start])
+        while queue and len(order) < count:
+            for j in self.neighbours(queue.popleft()).tolist():
+                if j not in seen:
+                    seen.add(j)
+                    order.append(j)
+                    queue.append(j)
+                    if len(order) >= count:
+                        break
+        return order
+
+
+# -- generators ---------------------------------------------------------------------------------
+
+
+def small_world(n: int, mean_degree: int, p_rewire: float, rng: np.random.Generator) -> SocialGraph:
+    """Watts-Strogatz: a ring where each person knows mean_degree/2 neighbours on each side, with
+    each tie rewired to a random person with probability p_rewire (vectorised; rare duplicate ties
+    created by rewiring are dropped)."""
+    half = max(1, mean_degree // 2)
+    src = np.repeat(np.arange(n, dtype=np.int64), half)
+    dst = (src + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
+    rewire = rng.random(len(src)) < p_rewire
+    dst[rewire] = rng.integers(0, n, int(rewire.sum()))
+    return SocialGraph.from_edges(n, src, dst)
+
+
+def block_model(n: int, mean_degree: int, n_segments: int, mixing: float, rng) -> SocialGraph:
+    """Stochastic block model with equal segments: a person has on average mean_degree ties, a
+    share `mixing` of them outside their own segment (sparse sampling of random pairs)."""
+    segment = (np.arange(n) * n_segments // n).astype(np.int32)
+    sizes = np.bincount(segment, minlength=n_segments)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    srcs, dsts = [], []
+    n_within = rng.poisson((1 - mixing) * mean_degree * sizes / 2)
+    for b in range(n_segments):
+        srcs.append(starts[b] + rng.integers(0, sizes[b], n_within[b]))
+        dsts.append(starts[b] + rng.integers(0, sizes[b], n_within[b]))
+    if n_segments > 1:
+        n_between = rng.poisson(mixing * mean_degree * n / 2)
+        a = rng.integers(0, n, n_between)
+        b = rng.integers(0, n, n_between)
+        cross = segment[a] != segment[b]
+        srcs.append(a[cross])
+        dsts.append(b[cross])
+    return SocialGraph.from_edges(n, np.concatenate(srcs), np.concatenate(dsts), segment=segment)
+
+
+def read_graph_file(path_text: str) -> SocialGraph:
+    """Read an edge list (two node names per line, whitespace or comma separated, '#' comments)
+    or a GraphML file. Raises ConfigError with one line on a missing or malformed file."""
+    path = Path(path_text).expanduser()
+    key = f"network.path = {path_text!r}"
+    if not path.is_file():
+        raise ConfigError(f"{key}: no such file")
+    if path.suffix.lower() == ".graphml":
+        try:
+            graph = nx.read_graphml(path)
+        except Exception as exc:  # networkx raises several parser errors
+            raise ConfigError(f"{key}: not a readable GraphML file ({type(exc).__name__}: {exc})") from None
+        graph = nx.Graph(graph)
+    else:
+        graph = nx.Graph()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError(f"{key}: not UTF-8 text; an edge list has two node names per line") from None
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            parts = line.replace(",", " ").split()
+            if len(parts) < 2:
+                raise ConfigError(f"{key}: line {number} has {len(parts)} column(s); an edge list needs two node names per line")
+            graph.add_edge(parts[0], parts[1])
+    if graph.number_of_nodes() < 2 or graph.number_of_edges() == 0:
+        raise ConfigError(f"{key}: the graph has {graph.number_of_nodes()} node(s) and no usable ties")
+    return SocialGraph.from_networkx(graph)
+
+
+def build_graph(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
+    """The social graph a config asks for, seeded from the run's `network` stream."""
+    n, k = cfg.n_people, cfg.mean_degree
+    if cfg.kind == "file":
+        return read_graph_file(cfg.path)
+    if cfg.kind == "complete":
+        return SocialGraph(n, complete=True)
+    if cfg.kind == "small_world":
+        return small_world(n, k, cfg.p_rewire, streams.setup("network"))
+    if cfg.kind == "sbm":
+        return block_model(n, k, cfg.n_segments, cfg.segment_mixing, streams.setup("network"))
+    m = max(1, k // 2)  # each newcomer to the graph brings m ties: mean degree ~ 2m
+    seed = streams.int_seed("network")
+    if cfg.kind == "holme_kim":
+        return SocialGraph.from_networkx(nx.powerlaw_cluster_graph(n, m, cfg.p_triangle, seed=seed))
+    if cfg.kind == "scale_free":
+        return SocialGraph.from_networkx(nx.barabasi_albert_graph(n, m, seed=seed))
+    raise ConfigError(f"network.kind = {cfg.kind!r} is not a known graph")

@@ -1,0 +1,94 @@
+"""The member table: one array per attribute over the whole addressable population.
+
+Row i is person i of the social graph, member or not. Every fact about a person lives in exactly
+one array here (struct of arrays); mechanics read and write whole arrays, and `Member` agents are
+handles onto rows. About 40 bytes per person.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Channel(IntEnum):
+    """How a member came in (code stored in `MemberTable.channel`)."""
+
+    NONE = 0
+    FOUNDER = 1
+    ORGANIC = 2
+    CAMPAIGN = 3
+    REFERRAL = 4
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in metric columns."""
+        return self.name.lower()
+
+
+JOIN_CHANNELS = (Channel.FOUNDER, Channel.ORGANIC, Channel.CAMPAIGN, Channel.REFERRAL)
+
+NEVER = -1  # day value for "has not happened"
+
+
+class MemberTable:
+    """Per-person arrays.
+
+    Attributes:
+        is_member: member today.
+        joined_day, left_day: day of joining / leaving (NEVER if not).
+        channel: Channel code of the join.
+        inviter: row of the member whose invitation brought them in (-1 if none).
+        engagement: 0..1, how much the member values the community (drives visits and churn).
+        p_post: chance of posting on a visit (fixed trait; heavy-tailed).
+        active: visited the community today.
+        posts: posts written so far.
+        invites_sent, rewarded_joins: referral counters.
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+        self.is_member = np.zeros(n, dtype=bool)
+        self.joined_day = np.full(n, NEVER, dtype=np.int32)
+        self.left_day = np.full(n, NEVER, dtype=np.int32)
+        self.channel = np.zeros(n, dtype=np.int8)
+        self.inviter = np.full(n, -1, dtype=np.int32)
+        self.engagement = np.zeros(n, dtype=np.float32)
+        self.p_post = np.zeros(n, dtype=np.float32)
+        self.active = np.zeros(n, dtype=bool)
+        self.posts = np.zeros(n, dtype=np.int32)
+        self.invites_sent = np.zeros(n, dtype=np.int32)
+        self.rewarded_joins = np.zeros(n, dtype=np.int32)
+
+    @property
+    def eligible(self) -> np.ndarray:
+        """People who can still join: never joined before (leavers do not come back; assumption)."""
+        return self.joined_day == NEVER
+
+    @property
+    def n_members(self) -> int:
+        """Members today."""
+        return int(self.is_member.sum())
+
+    def admit(self, rows: np.ndarray, day: int, channel: Channel, engagement: float) -> None:
+        """Make `rows` members from `day`, recording the channel and starting engagement."""
+        self.is_member[rows] = True
+        self.joined_day[rows] = day
+        self.channel[rows] = channel
+        self.engagement[rows] = engagement
+
+    def remove(self, rows: np.ndarray, day: int) -> None:
+        """Members in `rows` leave on `day`."""
+        self.is_member[rows] = False
+        self.active[rows] = False
+        self.left_day[rows] = day
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every per-person array by name (for snapshots and checkpoints)."""
+        return {k: v for k, v in vars(self).items() if isinstance(v, np.ndarray)}
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the table."""
+        return sum(a.nbytes for a in self.arrays().values())

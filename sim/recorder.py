@@ -1,0 +1,156 @@
+"""Time series, stage timeline, summary and provenance; writes the run folder.
+
+A run folder holds:
+    config.yaml       the resolved, validated config
+    timeseries.parquet / timeseries.csv   one row per day, one column per declared metric
+    metrics.json      unit and meaning of every column
+    stages.csv        the stage timeline (stage, first day, last day, criteria at entry)
+    summary.json      headline figures of the run
+    provenance.json   seed, versions, git commit, command, timings
+    dashboard.png     members by channel, active share, content, churn
+    DONE              written last; a folder without it is not a finished run
+
+Every file is written under a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DONE_MARKER = "DONE"
+
+
+class Recorder:
+    """Preallocated daily values of the declared metrics (row = day 0..days)."""
+
+    def __init__(self, metrics, days: int):
+        self.metrics = metrics
+        self.index = {m.name: i for i, m in enumerate(metrics)}
+        self.values = np.full((days + 1, len(metrics)), np.nan)
+        self.last_day = -1
+
+    def record(self, day: int, model) -> None:
+        """Read every metric off the model for `day`."""
+        if day >= len(self.values):  # a run stepped past its planned days
+            self.values = np.vstack([self.values, np.full_like(self.values, np.nan)])
+        self.values[day] = [m.read(model) for m in self.metrics]
+        self.last_day = day
+
+    def set(self, day: int, name: str, value: float) -> None:
+        """Overwrite one value (e.g. the stage decided after recording)."""
+        self.values[day, self.index[name]] = value
+
+    def column(self, name: str, upto: int | None = None) -> np.ndarray:
+        """Values of metric `name` for days 0..upto (default: up to the last recorded day)."""
+        end = self.last_day if upto is None else upto
+        return self.values[: end + 1, self.index[name]]
+
+    def frame(self) -> pd.DataFrame:
+        """The recorded days as a tidy DataFrame (column `day` first)."""
+        rows = self.values[: self.last_day + 1]
+        df = pd.DataFrame(rows, columns=[m.name for m in self.metrics])
+        df.insert(0, "day", np.arange(len(df)))
+        for m in self.metrics:
+            if m.unit in ("people", "people/day", "posts/day", "invitations/day", "code"):
+                df[m.name] = df[m.name].astype(np.int64)
+        return df
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: Path, obj) -> None:
+    """Write JSON atomically (UTF-8, Chinese kept readable)."""
+    atomic_write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def atomic_save(path: Path, save) -> None:
+    """Call `save(tmp_path)` and rename the result to `path` (for writers that need a path)."""
+    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
+    save(tmp)
+    os.replace(tmp, path)
+
+
+def _json_default(obj):
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def is_done(run_dir: Path) -> bool:
+    """True if `run_dir` holds a finished run."""
+    return (Path(run_dir) / DONE_MARKER).is_file()
+
+
+def mark_done(run_dir: Path) -> None:
+    """Mark a run folder finished (the last file a run writes)."""
+    atomic_write_text(Path(run_dir) / DONE_MARKER, "finished\n")
+
+
+def mark_failed(run_dir: Path, message: str) -> None:
+    """Leave a note in a run folder that the run did not finish, and why."""
+    atomic_write_text(Path(run_dir) / "FAILED", message.rstrip() + "\n")
+
+
+def git_commit(repo_dir: Path) -> dict:
+    """Commit and dirty flag of the source tree, if it is a git checkout."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(repo_dir), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        if head.returncode != 0:
+            return {"commit": None}
+        dirty = subprocess.run(
+            ["git", "-C", str(repo_dir), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=5,
+        )
+        return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None}
+
+
+def provenance(seed: int, timings: dict) -> dict:
+    """How a run was made: seed, versions, source commit, command line, machine."""
+    packages = {}
+    for name in ("community-sim", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "hydra-core", "matplotlib"):
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    return {
+        "seed": seed,
+        "command": sys.argv,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": packages,
+        "source": git_commit(Path(__file__).resolve().parents[1]),
+        "timings": timings,
+    }

@@ -1,0 +1,149 @@
+"""Running the simulation: `run(config) -> RunResult`, with no Hydra involved.
+
+`run` builds the model, steps it for `days`, summarises, and (given an output folder) writes the
+run folder described in sim/recorder.py, marking it done last.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.config import SimConfig
+from sim.lifecycle import Stage
+from sim.metrics import METRICS
+from sim.model import CommunityModel
+from sim.network import SocialGraph
+from sim.recorder import (
+    atomic_save,
+    atomic_write_json,
+    atomic_write_text,
+    mark_done,
+    provenance,
+)
+
+HIGHLIGHT_WINDOW_DAYS = 28  # "recent" averages in the summary use the last four weeks
+
+
+@dataclass
+class RunResult:
+    """What one run produced."""
+
+    config: SimConfig
+    timeseries: pd.DataFrame
+    stages: pd.DataFrame
+    summary: dict
+    out_dir: Path | None
+    model: CommunityModel
+
+
+def run(cfg: SimConfig, out_dir: str | Path | None = None, graph: SocialGraph | None = None) -> RunResult:
+    """Simulate `cfg.days` days and summarise; write the run folder if `out_dir` is given.
+
+    Args:
+        cfg: validated configuration.
+        out_dir: folder to write outputs into (created if needed); None writes nothing.
+        graph: a prebuilt social graph to reuse across runs (must match cfg.network).
+    """
+    t0 = time.perf_counter()
+    model = CommunityModel(cfg, graph=graph)
+    t1 = time.perf_counter()
+    for _ in range(cfg.days):
+        model.step()
+    t2 = time.perf_counter()
+    timeseries = model.recorder.frame()
+    stages = stage_table(model)
+    timings = {
+        "build_seconds": round(t1 - t0, 3),
+        "step_seconds": round(t2 - t1, 3),
+        "member_days_per_second": round(model.graph.n * cfg.days / max(t2 - t1, 1e-9)),
+    }
+    summary = summarise(cfg, timeseries, stages, timings)
+    result = RunResult(cfg, timeseries, stages, summary, None, model)
+    if out_dir is not None:
+        result.out_dir = write_run_folder(result, Path(out_dir), timings)
+    return result
+
+
+def stage_table(model: CommunityModel) -> pd.DataFrame:
+    """The stage timeline: one row per spell, with the criteria values at entry."""
+    rows = []
+    spells = model.stage_log
+    for k, spell in enumerate(spells):
+        last = spells[k + 1].first_day - 1 if k + 1 < len(spells) else model.day
+        rows.append(
+            {
+                "stage": spell.stage.name,
+                "stage_zh": spell.stage.zh,
+                "first_day": spell.first_day,
+                "last_day": last,
+                "members_at_entry": spell.entry.members,
+                "growth_per_week_at_entry": round(spell.entry.growth_per_week, 4),
+                "active_share_at_entry": round(spell.entry.active_share, 4),
+                "member_content_share_at_entry": round(spell.entry.member_content_share, 4),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: dict) -> dict:
+    """Headline figures of a run."""
+    recent = ts.tail(HIGHLIGHT_WINDOW_DAYS)
+    final = ts.iloc[-1]
+    cost_total = float(ts["cost"].sum())
+    posts_m, posts_e = int(ts["posts_member"].sum()), int(ts["posts_expert"].sum())
+    reached = [Stage[s] for s in stages["stage"]]
+    healthy = [s for s in reached if s != Stage.DECLINE]
+    return {
+        "scenario": cfg.scenario,
+        "seed": cfg.seed,
+        "days": cfg.days,
+        "population": cfg.network.n_people if cfg.network.kind != "file" else None,
+        "members_final": int(final["members"]),
+        "members_peak": int(ts["members"].max()),
+        "daily_active_recent": round(float(recent["daily_active"].mean()), 2),
+        "active_share_recent": round(float(recent["active_share"].mean()), 4),
+        "joins": {
+            "founder": int(ts["members_founder"].iloc[0]),
+            "organic": int(ts["joins_organic"].sum()),
+            "campaign": int(ts["joins_campaign"].sum()),
+            "referral": int(ts["joins_referral"].sum()),
+        },
+        "leaves_total": int(ts["leaves"].sum()),
+        "churn_rate_recent_per_day": round(float(recent["churn_rate"].mean()), 5),
+        "posts_expert_total": posts_e,
+        "posts_member_total": posts_m,
+        "member_content_share": round(posts_m / (posts_m + posts_e), 4) if posts_m + posts_e else 0.0,
+        "cost_total_yuan": round(cost_total, 2),
+        "cost_per_member_yuan": round(cost_total / final["members"], 2) if final["members"] else None,
+        "reached_share": round(float(final["reached_share"]), 4),
+        "stage_final": reached[-1].name,
+        "stage_final_zh": reached[-1].zh,
+        "stage_highest": max(healthy).name,
+        "days_to_stage": {row.stage: int(row.first_day) for row in stages.itertuples() if row.stage != "DECLINE"},
+        "timings": timings,
+    }
+
+
+def write_run_folder(result: RunResult, out: Path, timings: dict) -> Path:
+    """Write every output of a finished run, then mark the folder done."""
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = result.config
+    atomic_write_text(out / "config.yaml", yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))
+    atomic_save(out / "timeseries.parquet", lambda p: result.timeseries.to_parquet(p, index=False))
+    if cfg.output.csv:
+        atomic_save(out / "timeseries.csv", lambda p: result.timeseries.to_csv(p, index=False))
+    atomic_write_json(out / "metrics.json", {m.name: {"unit": m.unit, "meaning": m.meaning} for m in METRICS})
+    atomic_save(out / "stages.csv", lambda p: result.stages.to_csv(p, index=False))
+    atomic_write_json(out / "summary.json", result.summary)
+    if cfg.output.plots:
+        from sim.viz.dashboard import save_dashboard  # noqa: PLC0415 - matplotlib only when plotting
+
+        atomic_save(out / "dashboard.png", lambda p: save_dashboard(result.timeseries, result.stages, cfg, p))
+    atomic_write_json(out / "provenance.json", provenance(cfg.seed, timings))
+    mark_done(out)
+    return out

@@ -1,0 +1,1 @@
+"""Plots of runs: the dashboard (static), later animations and the interactive app."""

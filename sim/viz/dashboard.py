@@ -1,0 +1,92 @@
+"""The run dashboard: four panels with the lifecycle stages as coloured bands.
+
+Panels: members by join channel (stacked), daily active share, content (expert vs member posts),
+churn (leaves per day and the churn rate). Labels are bilingual; a CJK font is used when one is
+installed, otherwise labels fall back to English only so no empty boxes are drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from sim.lifecycle import Stage  # noqa: E402
+
+STAGE_COLOURS = {
+    Stage.CREATE: "#dbe9f6",
+    Stage.GROW: "#d9f0d3",
+    Stage.ACTIVE: "#fff2cc",
+    Stage.MATURE: "#f4dccd",
+    Stage.EXPANSION: "#e5d8ee",
+    Stage.DECLINE: "#f8d0d0",
+}
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
+
+
+def cjk_font() -> str | None:
+    """Name of an installed font that can draw Chinese, if any."""
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in CJK_FONTS if n in names), None)
+
+
+def _label(zh: str, en: str, has_cjk: bool) -> str:
+    return f"{zh} {en}" if has_cjk else en
+
+
+def draw_stage_bands(ax, stages, has_cjk: bool, last_day: int) -> None:
+    """Shade each stage spell on `ax`."""
+    for row in stages.itertuples():
+        stage = Stage[row.stage]
+        ax.axvspan(row.first_day, min(row.last_day + 1, last_day), color=STAGE_COLOURS[stage], lw=0, zorder=0)
+
+
+def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
+    """Draw the four-panel dashboard of one run to `path` (PNG)."""
+    font = cjk_font()
+    has_cjk = font is not None
+    rc = {"font.family": [font, "DejaVu Sans"]} if has_cjk else {}
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True)
+        day = ts["day"]
+        last = int(day.iloc[-1])
+        for ax in axes.flat:
+            draw_stage_bands(ax, stages, has_cjk, last)
+            ax.grid(alpha=0.3)
+        ax = axes[0, 0]
+        channels = ["founder", "organic", "campaign", "referral"]
+        names_zh = ["种子用户", "自然增长", "投放", "裂变"]
+        ax.stackplot(day, [ts[f"members_{c}"] for c in channels],
+                     labels=[_label(z, c, has_cjk) for z, c in zip(names_zh, channels, strict=True)], alpha=0.85)
+        ax.set_title(_label("成员(按来源)", "Members by channel", has_cjk))
+        ax.legend(loc="upper left", fontsize=8)
+        ax = axes[0, 1]
+        ax.plot(day, ts["active_share"], color="#1f77b4", lw=0.8, alpha=0.5)
+        ax.plot(day, ts["active_share"].rolling(7, min_periods=1).mean(), color="#1f77b4", lw=2)
+        ax.set_ylim(0, 1)
+        ax.set_title(_label("日活占比", "Daily active share (7-day mean)", has_cjk))
+        ax = axes[1, 0]
+        ax.plot(day, ts["posts_member"].rolling(7, min_periods=1).mean(), label=_label("成员内容", "member posts", has_cjk))
+        ax.plot(day, ts["posts_expert"].rolling(7, min_periods=1).mean(), label=_label("专家内容", "expert posts", has_cjk))
+        ax.set_title(_label("内容量", "Posts per day (7-day mean)", has_cjk))
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_xlabel(_label("天", "day", has_cjk))
+        ax = axes[1, 1]
+        ax.bar(day, ts["leaves"], color="#d62728", alpha=0.5, width=1.0, label=_label("流失人数", "leaves/day", has_cjk))
+        ax.set_xlabel(_label("天", "day", has_cjk))
+        ax2 = ax.twinx()
+        ax2.plot(day, ts["churn_rate"].rolling(7, min_periods=1).mean(), color="black", lw=1.5, label="churn rate")
+        ax2.set_ylabel(_label("流失率/天", "churn rate per day", has_cjk))
+        ax.set_title(_label("流失", "Churn", has_cjk))
+        ax.legend(loc="upper left", fontsize=8)
+        handles = [plt.Rectangle((0, 0), 1, 1, color=STAGE_COLOURS[Stage[s]]) for s in stages["stage"].unique()]
+        labels = [Stage[s].label if has_cjk else Stage[s].name for s in stages["stage"].unique()]
+        fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+        fig.suptitle(f"{cfg.scenario} · seed {cfg.seed} · {cfg.days} days", fontsize=12)
+        fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+        fig.savefig(path, dpi=110, format="png")
+        plt.close(fig)
