@@ -144,7 +144,7 @@ class ReferralPolicyConfig:
 
     name: str = param("open_invite", help="none, open_invite or reward_per_join")
     p_invite_per_day: float = param(
-        0.02, lo=0.0, hi=1.0, help="chance a fully engaged active member invites a friend on a day"
+        0.04, lo=0.0, hi=1.0, help="chance a fully engaged active member invites a friend on a day"
     )
     p_accept: float = param(
         0.25, lo=0.0, hi=1.0, help="chance an invited friend joins",

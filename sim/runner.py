@@ -147,3 +147,29 @@ def write_run_folder(result: RunResult, out: Path, timings: dict) -> Path:
     atomic_write_json(out / "provenance.json", provenance(cfg.seed, timings))
     mark_done(out)
     return out
+
+
+def format_summary(summary: dict, out_dir: Path | None = None) -> str:
+    """A short, human-readable table of a run's headline figures."""
+    s = summary
+    j = s["joins"]
+    stages = " → ".join(f"{Stage[name].zh} d{day}" for name, day in s["days_to_stage"].items())
+    members_final = s["members_final"]
+    share = s["active_share_recent"]
+    lines = [
+        f"community-sim · {s['scenario']} · seed {s['seed']} · {s['days']} days"
+        + (f" · {s['population']:,} people" if s["population"] else ""),
+        f"  members (final / peak)    {members_final:,} / {s['members_peak']:,}",
+        f"  daily active, last 4 wk   {s['daily_active_recent']:,.0f}  ({share:.1%} of members)",
+        f"  joins by channel          founder {j['founder']:,} · organic {j['organic']:,} · "
+        f"campaign {j['campaign']:,} · referral {j['referral']:,}",
+        f"  churn                     {s['leaves_total']:,} left · {s['churn_rate_recent_per_day']:.2%} per day recently",
+        f"  content                   {s['posts_member_total']:,} member posts · {s['posts_expert_total']:,} expert posts"
+        f" (member share {s['member_content_share']:.0%})",
+        f"  cost                      {s['cost_total_yuan']:,.0f} yuan"
+        + (f" · {s['cost_per_member_yuan']:,.2f} yuan per member" if s["cost_per_member_yuan"] is not None else ""),
+        f"  stage reached             {s['stage_final_zh']} {s['stage_final']}  ({stages})",
+    ]
+    if out_dir is not None:
+        lines.append(f"outputs: {out_dir}")
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""Command-line entry points (the only module that knows about Hydra).
+
+`community-sim [overrides]` composes configs/ (+ scenarios/), validates it into a SimConfig, runs
+it, writes the run folder and prints a summary table. Bad input exits non-zero with one line:
+command-line keys and group options are checked before Hydra starts, values by the schema.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from sim.backend import BackendUnavailable
+from sim.config import ConfigError, SimConfig
+
+EXIT_BAD_INPUT = 2
+GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "scenario")
+HYDRA_FLAGS_WITH_VALUE = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
+                          "--package", "-p", "--info", "-i", "--experimental-rerun"}
+
+
+def config_dir() -> Path:
+    """The configs/ folder: $COMMUNITY_SIM_CONFIGS, else the one beside the installed package."""
+    env = os.environ.get("COMMUNITY_SIM_CONFIGS")
+    path = Path(env) if env else Path(__file__).resolve().parents[1] / "configs"
+    if not (path / "config.yaml").is_file():
+        raise ConfigError(
+            f"no configs/config.yaml at {path}: install the project in editable mode (pip install -e .) "
+            "or set COMMUNITY_SIM_CONFIGS to the configs folder"
+        )
+    return path
+
+
+def schema_defaults() -> dict:
+    """Every key of the schema with its default (the base every YAML overrides)."""
+    data = SimConfig().to_dict()
+    data.pop("scenario")  # taken from the chosen scenario preset
+    return data
+
+
+def group_options(cdir: Path, group: str) -> list[str]:
+    """The options of a config group (YAML files in its folder)."""
+    return sorted(p.stem for p in (cdir / group).glob("*.yaml"))
+
+
+def check_overrides(args: list[str], cdir: Path) -> None:
+    """Refuse unknown keys and group options on the command line with one clear line."""
+    defaults = schema_defaults()
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg in HYDRA_FLAGS_WITH_VALUE:
+            skip_next = True
+            continue
+        if arg.startswith("-") or "=" not in arg:
+            if not arg.startswith("-"):
+                raise ConfigError(f"{arg!r} is not an override: write key=value, e.g. days=180")
+            continue
+        key, value = arg.split("=", 1)
+        key = key.lstrip("+~")
+        if key.startswith("hydra.") or key.startswith("hydra/"):
+            continue
+        if key in GROUPS:
+            options = group_options(cdir, key)
+            values = [v for v in value.split(",")] if "(" not in value else []
+            for v in values:
+                if v not in options:
+                    raise ConfigError(f"{key}={v}: no such option; allowed: {', '.join(options)}")
+            continue
+        node, path = defaults, []
+        for part in key.split("."):
+            path.append(part)
+            if not isinstance(node, dict) or part not in node:
+                allowed = ", ".join(sorted(node)) if isinstance(node, dict) else "(a value, not a group)"
+                raise ConfigError(f"{'.'.join(path)}: no such config key; allowed here: {allowed}")
+            node = node[part]
+
+
+def _register_schema() -> None:
+    from hydra.core.config_store import ConfigStore  # noqa: PLC0415
+
+    ConfigStore.instance().store(name="schema", node=schema_defaults())
+
+
+def _task(cfg) -> None:
+    """The Hydra task: validate, run, write, print."""
+    from hydra.core.hydra_config import HydraConfig  # noqa: PLC0415
+    from omegaconf import OmegaConf  # noqa: PLC0415
+
+    from sim.recorder import mark_failed  # noqa: PLC0415
+    from sim.runner import format_summary, run  # noqa: PLC0415
+
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    try:
+        data = OmegaConf.to_container(cfg, resolve=True)
+        data["scenario"] = hc.runtime.choices.get("scenario") or "custom"
+        sim_cfg = SimConfig.from_dict(data)
+        result = run(sim_cfg, out_dir)
+    except (ConfigError, BackendUnavailable) as exc:
+        mark_failed(out_dir, f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    print(format_summary(result.summary, result.out_dir))
+
+
+def main() -> None:
+    """`community-sim`: run one simulation (or a sweep with -m) from the Hydra config tree."""
+    import hydra  # noqa: PLC0415
+
+    try:
+        cdir = config_dir()
+        check_overrides(sys.argv[1:], cdir)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    _register_schema()
+    hydra.main(version_base="1.3", config_path=str(cdir), config_name="config")(_task)()
+
+
+if __name__ == "__main__":
+    main()
