@@ -79,10 +79,39 @@ def check_overrides(args: list[str], cdir: Path) -> None:
             node = node[part]
 
 
-def _register_schema() -> None:
+def register_schema() -> None:
+    """Store the schema defaults as Hydra's `schema` config (the base of configs/config.yaml)."""
     from hydra.core.config_store import ConfigStore  # noqa: PLC0415
 
     ConfigStore.instance().store(name="schema", node=schema_defaults())
+
+
+def load_config(overrides: list[str] | tuple[str, ...] = ()) -> SimConfig:
+    """Compose configs/ with Hydra-style overrides (as on the command line) into a SimConfig.
+
+    For tools and notebooks that want exactly what `community-sim OVERRIDES` would run, without
+    running it: `load_config(["scenario=classroom", "policy/referral=reward_per_join", "seed=3"])`.
+    Raises ConfigError with one line on an unknown key, option or bad value.
+    """
+    from hydra import compose, initialize_config_dir  # noqa: PLC0415
+    from hydra.errors import HydraException  # noqa: PLC0415
+    from omegaconf import OmegaConf  # noqa: PLC0415
+    from omegaconf.errors import OmegaConfBaseException  # noqa: PLC0415
+
+    cdir = config_dir()
+    check_overrides(list(overrides), cdir)
+    register_schema()
+    try:
+        with initialize_config_dir(config_dir=str(cdir), version_base="1.3"):
+            cfg = compose("config", overrides=list(overrides), return_hydra_config=True)
+            choices = cfg.hydra.runtime.choices
+            scenario = choices.get("scenario") or "custom"
+            data = OmegaConf.to_container(cfg, resolve=False)
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise ConfigError(str(exc).splitlines()[0]) from None
+    data.pop("hydra", None)
+    data["scenario"] = scenario
+    return SimConfig.from_dict(data)
 
 
 def _task(cfg) -> None:
@@ -107,6 +136,28 @@ def _task(cfg) -> None:
     print(format_summary(result.summary, result.out_dir))
 
 
+def compose_config(overrides: list[str] | None = None) -> SimConfig:
+    """Compose configs/ with command-line style overrides into a SimConfig, without running.
+
+    For callers other than the command line (the trainer app): `compose_config(["scenario=classroom"])`.
+    Raises ConfigError with one line for a bad key, option or value.
+    """
+    from hydra import compose, initialize_config_dir  # noqa: PLC0415
+    from omegaconf import OmegaConf  # noqa: PLC0415
+
+    overrides = list(overrides or [])
+    cdir = config_dir()
+    check_overrides(overrides, cdir)
+    register_schema()
+    with initialize_config_dir(config_dir=str(cdir), version_base="1.3"):
+        cfg = compose("config", overrides=overrides)
+    data = OmegaConf.to_container(cfg, resolve=True)
+    data.pop("hydra", None)
+    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("scenario=")]
+    data["scenario"] = chosen[-1] if chosen else "brand_community"
+    return SimConfig.from_dict(data)
+
+
 def main() -> None:
     """`community-sim`: run one simulation (or a sweep with -m) from the Hydra config tree."""
     import hydra  # noqa: PLC0415
@@ -117,7 +168,7 @@ def main() -> None:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
-    _register_schema()
+    register_schema()
     hydra.main(version_base="1.3", config_path=str(cdir), config_name="config")(_task)()
 
 

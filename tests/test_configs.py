@@ -1,0 +1,76 @@
+"""Every config group option composes through Hydra and validates into the schema."""
+
+from pathlib import Path
+
+import pytest
+
+from sim.cli import config_dir, group_options, load_config
+from sim.config import ConfigError
+
+CDIR = config_dir()
+GROUP_OPTIONS = [
+    (group, option)
+    for group in ("network", "policy/content", "policy/referral", "policy/acquisition", "scenario")
+    for option in group_options(CDIR, group)
+]
+
+
+def test_every_group_has_options():
+    groups = {g for g, _ in GROUP_OPTIONS}
+    assert groups == {"network", "policy/content", "policy/referral", "policy/acquisition", "scenario"}
+    assert len(GROUP_OPTIONS) >= 15
+
+
+@pytest.mark.parametrize(("group", "option"), GROUP_OPTIONS)
+def test_option_composes_and_validates(group, option, tmp_path):
+    overrides = [f"{group}={option}"]
+    if (group, option) == ("network", "file"):
+        edges = tmp_path / "edges.txt"
+        edges.write_text("a b\nb c\nc a\n")
+        overrides.append(f"network.path={edges}")
+    cfg = load_config(overrides)
+    if group == "scenario":
+        assert cfg.scenario == option
+    elif group == "network":
+        assert cfg.network.kind == option
+    else:
+        assert getattr(cfg.policy, group.split("/")[1]).name == option
+
+
+def test_default_is_the_brand_community_of_fifty_thousand():
+    cfg = load_config()
+    assert cfg.scenario == "brand_community"
+    assert cfg.network.n_people == 50_000 and cfg.founders.n_founders == 20 and cfg.days == 365
+    assert (cfg.staff.n_experts, cfg.staff.n_moderators, cfg.staff.n_growth_officers) == (2, 1, 1)
+
+
+def test_command_line_group_choice_beats_the_scenarios_own_choice():
+    cfg = load_config(["scenario=knowledge_circle", "policy/referral=none"])
+    assert cfg.policy.referral.name == "none"
+    assert load_config(["scenario=knowledge_circle"]).policy.referral.name == "reward_per_join"
+
+
+def test_scenario_values_can_still_be_overridden():
+    cfg = load_config(["scenario=classroom", "network.n_people=5000", "days=30"])
+    assert cfg.network.n_people == 5000 and cfg.days == 30
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        (["policy/referral=pyramid"], "policy/referral=pyramid: no such option"),
+        (["policy.content.post_per_week=3"], "policy.content.post_per_week: no such config key"),
+        (["+member.charisma=3"], "member.charisma: no such config key"),
+        (["days=0"], "days = 0 is out of range"),
+    ],
+)
+def test_bad_overrides_are_refused(overrides, expected):
+    with pytest.raises(ConfigError, match=expected.replace("+", r"\+")):
+        load_config(overrides)
+
+
+def test_every_scenario_file_documents_itself():
+    for path in Path(CDIR, "scenario").glob("*.yaml"):
+        first_lines = path.read_text(encoding="utf-8").splitlines()[:3]
+        assert first_lines[0] == "# @package _global_", path
+        assert first_lines[1].startswith("# ") and len(first_lines[1]) > 20, path
