@@ -10,6 +10,7 @@ GraphML file is read and relabelled to 0..n-1, keeping the original node names.
 
 from __future__ import annotations
 
+import copy
 from collections import deque
 from pathlib import Path
 
@@ -17,8 +18,24 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from sim.backend import xp_of
 from sim.config import ConfigError, NetworkConfig
 from sim.rng import RngStreams
+
+# Scatter the friend lists of the non-zero rows when they hold fewer than 1/SCATTER_SHARE of all
+# ties; otherwise run the full mat-vec (cut-over measured in benchmarks/, docs/performance.md).
+SCATTER_SHARE = 4
+
+
+def _to_host(a) -> np.ndarray:
+    return a.get() if hasattr(a, "get") else np.asarray(a)
+
+
+def _owners(counts, ends, total: int, xp):
+    """For each of `total` gathered slots, the index of the segment it belongs to."""
+    if xp is np:
+        return np.repeat(np.arange(len(counts)), counts)
+    return xp.searchsorted(ends, xp.arange(total), side="right")  # cupy.repeat wants host counts
 
 
 class SocialGraph:
@@ -37,6 +54,7 @@ class SocialGraph:
         self.complete = complete
         self.segment = segment
         self.labels = labels
+        self.host = self  # the numpy copy (a device copy made by `on` points back here)
         if complete:
             self.indptr = self.indices = None
             self._adj = None
@@ -45,27 +63,56 @@ class SocialGraph:
         self.indices = np.asarray(indices, dtype=np.int32)
         data = np.ones(len(self.indices), dtype=np.float32)
         self._adj = sp.csr_array((data, self.indices, self.indptr), shape=(self.n, self.n))
+        self._mean_degree = len(self.indices) / max(1, self.n)
+
+    def on(self, backend) -> SocialGraph:
+        """This graph on `backend`'s device (itself for numpy; a CuPy copy, made once, for the GPU)."""
+        if backend.name == "cpu" or self.host is not self:
+            return self
+        if getattr(self, "_device", None) is None:
+            dev = copy.copy(self)
+            xp = backend.xp
+            if not self.complete:
+                dev.indptr, dev.indices = xp.asarray(self.indptr), xp.asarray(self.indices)
+                data = xp.ones(len(self.indices), dtype=xp.float32)
+                dev._adj = backend.sparse.csr_matrix((data, dev.indices, dev.indptr), shape=(self.n, self.n))
+            dev._device = None
+            self._device = dev
+        return self._device
 
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
     def from_edges(cls, n: int, src: np.ndarray, dst: np.ndarray, **kwargs) -> SocialGraph:
-        """Build from an undirected edge list; self-loops and duplicate edges are dropped."""
-        src = np.asarray(src, dtype=np.int64)
-        dst = np.asarray(dst, dtype=np.int64)
+        """Build from an undirected edge list; self-loops and duplicate edges are dropped.
+
+        Every step is a linear pass in compiled code (no global sort): the upper triangle is
+        built as CSR by scipy's counting scatter, duplicates are merged row by row, and its
+        transpose (the lower triangle) comes from a second counting scatter. Row i then lists
+        its lower friends and then its upper friends, so every row is sorted.
+        """
+        idx = np.int32 if n <= 2**31 - 1 else np.int64
+        src, dst = np.asarray(src), np.asarray(dst)
         keep = src != dst
-        lo = np.minimum(src[keep], dst[keep])
-        hi = np.maximum(src[keep], dst[keep])
-        key = np.unique(lo * n + hi)
-        lo, hi = key // n, key % n
-        rows = np.concatenate([lo, hi])
-        cols = np.concatenate([hi, lo])
-        order = np.lexsort((cols, rows))
-        rows, cols = rows[order], cols[order]
-        counts = np.bincount(rows, minlength=n)
+        lo = np.minimum(src, dst)[keep].astype(idx, copy=False)
+        hi = np.maximum(src, dst)[keep].astype(idx, copy=False)
+        del keep
+        upper = sp.coo_array((np.ones(len(lo), dtype=np.int8), (lo, hi)), shape=(n, n)).tocsr()
+        del lo, hi
+        upper.sum_duplicates()  # sorts each row and merges repeated ties
+        lower = upper.tocsc()  # the same ties column by column: the transpose, as CSR arrays
+        deg_up, deg_lo = np.diff(upper.indptr), np.diff(lower.indptr)
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        return cls(n, indptr, cols.astype(np.int32), **kwargs)
+        np.cumsum(deg_up + deg_lo, out=indptr[1:])
+        indices = np.empty(int(indptr[-1]), dtype=idx)
+        for part, deg, before in ((lower, deg_lo, None), (upper, deg_up, deg_lo)):
+            rows = np.repeat(np.arange(n, dtype=idx), deg)
+            pos = np.arange(len(part.indices), dtype=np.int64) - part.indptr[rows] + indptr[rows]
+            if before is not None:  # upper friends come after the row's lower friends
+                pos += before[rows]
+            indices[pos] = part.indices
+            del rows, pos
+        return cls(n, indptr, indices, **kwargs)
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> SocialGraph:
@@ -83,7 +130,7 @@ class SocialGraph:
         """Number of friends of every person."""
         if self.complete:
             return np.full(self.n, self.n - 1, dtype=np.int64)
-        return np.diff(self.indptr)
+        return self.indptr[1:] - self.indptr[:-1]
 
     @property
     def n_edges(self) -> int:
@@ -92,32 +139,61 @@ class SocialGraph:
             return self.n * (self.n - 1) // 2
         return len(self.indices) // 2
 
-    def neighbour_count(self, x: np.ndarray) -> np.ndarray:
-        """For every person, the sum of `x` over their friends (x: float32 per person)."""
+    def neighbour_count(self, x):
+        """For every person, the sum of `x` over their friends (x: float32 per person).
+
+        When few people have a non-zero `x` (e.g. the active members of a young community in a
+        large population), scattering their friend lists costs far less than the full sparse
+        mat-vec, which reads every tie; the cut-over is measured (docs/performance.md).
+        """
+        xp = xp_of(x)
         if self.complete:
-            return (x.sum(dtype=np.float64) - x).astype(np.float32)
+            return (x.sum(dtype=xp.float64) - x).astype(xp.float32)
+        rows = xp.flatnonzero(x)
+        if len(rows) * self._mean_degree * SCATTER_SHARE < len(self.indices):
+            weights = x[rows]
+            return self.scatter_count(rows, None if bool((weights == 1).all()) else weights)
         return self._adj @ x
 
-    def random_neighbour(self, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+    def scatter_count(self, rows, weights=None):
+        """For every person, how many of `rows` are their friends (weighted by `weights`)."""
+        xp = xp_of(rows)
+        start = self.indptr[rows].astype(xp.int64)
+        deg = self.indptr[rows + 1] - start
+        total = int(deg.sum())
+        if total == 0:
+            return xp.zeros(self.n, dtype=xp.float32)
+        # position k of the gathered list reads tie start[j] + (k - first[j]) of its owner j
+        ends = xp.cumsum(deg)
+        owner = _owners(deg, ends, total, xp)
+        ties = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
+        w = None if weights is None else weights[owner]
+        return xp.bincount(ties, weights=w, minlength=self.n).astype(xp.float32)
+
+    def random_neighbour(self, rows, u):
         """One uniformly chosen friend of each person in `rows` (u: uniforms in [0, 1)); -1 if none."""
+        xp = xp_of(rows)
         if self.complete:
-            pick = (u * (self.n - 1)).astype(np.int64)
+            pick = (u * (self.n - 1)).astype(xp.int64)
             return pick + (pick >= rows)  # skip oneself
         start = self.indptr[rows]
         deg = self.indptr[rows + 1] - start
-        offset = np.minimum((u * deg).astype(np.int64), np.maximum(deg - 1, 0))
-        out = self.indices[start + offset].astype(np.int64)
+        offset = xp.minimum((u * deg).astype(xp.int64), xp.maximum(deg - 1, 0))
+        out = self.indices[start + offset].astype(xp.int64)
         out[deg == 0] = -1
         return out
 
     def neighbours(self, i: int) -> np.ndarray:
-        """Friends of person `i`."""
+        """Friends of person `i` (a host array)."""
         if self.complete:
             return np.delete(np.arange(self.n), i)
-        return self.indices[self.indptr[i] : self.indptr[i + 1]]
+        h = self.host
+        return h.indices[h.indptr[i] : h.indptr[i + 1]]
 
     def to_networkx(self, mask: np.ndarray | None = None) -> nx.Graph:
         """The graph (or the subgraph induced by `mask`, e.g. today's members) as networkx."""
+        if self.host is not self:  # a device copy: snapshots are taken from the host arrays
+            return self.host.to_networkx(None if mask is None else _to_host(mask))
         nodes = np.arange(self.n) if mask is None else np.flatnonzero(mask)
         g = nx.Graph()
         g.add_nodes_from(nodes.tolist())
@@ -155,8 +231,9 @@ def small_world(n: int, mean_degree: int, p_rewire: float, rng: np.random.Genera
     each tie rewired to a random person with probability p_rewire (vectorised; rare duplicate ties
     created by rewiring are dropped)."""
     half = max(1, mean_degree // 2)
-    src = np.repeat(np.arange(n, dtype=np.int64), half)
-    dst = (src + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
+    idx = np.int32 if n + half < 2**31 else np.int64  # int32 halves the build's memory
+    src = np.repeat(np.arange(n, dtype=idx), half)
+    dst = (src + np.tile(np.arange(1, half + 1, dtype=idx), n)) % n
     rewire = rng.random(len(src)) < p_rewire
     dst[rewire] = rng.integers(0, n, int(rewire.sum()))
     return SocialGraph.from_edges(n, src, dst)
