@@ -5,6 +5,12 @@ on a given day come from a counter-based generator (Philox) keyed by (seed, stre
 day in the counter, so they do not depend on anything drawn before: switching a policy that changes
 how many numbers one mechanic consumes leaves every other mechanic's draws untouched, and a run
 resumed from day d draws exactly what an uninterrupted run would. Nothing here touches a global RNG.
+
+`uniform` / `uniforms` hand a mechanic its day's full-length float32 draws on the run's device.
+On the CPU they are numpy's Philox (4x64-10) keyed as above. On the GPU they come from cuRAND's
+Philox4x32-10, made on the device and seeded with a 64-bit hash of (seed, stream, day): the same
+independence and common-random-numbers guarantees, but a different sequence, so a GPU run agrees
+with the CPU run of the same seed in distribution, not draw for draw.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import hashlib
 import numpy as np
 
 _MASK64 = (1 << 64) - 1
+CURAND_PHILOX4_32_10 = 161  # cuRAND's generator id for Philox4x32-10 (curand.h)
 
 
 def stream_key(seed: int, name: str) -> np.ndarray:
@@ -49,6 +56,27 @@ class RngStreams:
     def setup(self, name: str) -> np.random.Generator:
         """A generator for set-up decisions of family `name` (graph, founders, traits)."""
         return self.day(name, self.SETUP_DAY)
+
+    def uniform(self, name: str, day: int, n: int, xp=np):
+        """Day `day`'s `n` float32 uniforms in [0, 1) of stream `name`, on `xp`'s device."""
+        return self.uniforms(name, day, n, 1, xp)[0]
+
+    def uniforms(self, name: str, day: int, n: int, count: int, xp=np) -> tuple:
+        """`count` arrays of `n` float32 uniforms, drawn one after another from stream `name`.
+
+        On numpy this is exactly `day(name, day).random(n, dtype=float32)` repeated, so results
+        do not depend on whether a caller uses this or the generator directly.
+        """
+        if xp is np:
+            g = self.day(name, day)
+            return tuple(g.random(n, dtype=np.float32) for _ in range(count))
+        g = xp.random.RandomState(self.device_seed(name, day), method=CURAND_PHILOX4_32_10)
+        return tuple(g.random_sample(n, dtype=xp.float32) for _ in range(count))
+
+    def device_seed(self, name: str, day: int) -> int:
+        """A 63-bit seed for a device generator, a hash of (seed, stream name, day)."""
+        text = f"{self.seed}/{name}/{int(day)}".encode()
+        return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little") >> 1
 
     def int_seed(self, name: str) -> int:
         """A 32-bit integer seed for libraries that only take ints (networkx generators)."""

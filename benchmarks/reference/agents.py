@@ -1,0 +1,196 @@
+"""Per-agent versions of the people and staff of the community (see sim/model.py for the rules).
+
+Every decision a vectorised mechanic makes for all members at once is made here by one object
+for itself, in the same order within the day: visit, post, value the visit, invite, leave.
+Staff mirror sim/agents.py. Nothing here is fast on purpose: this is the baseline.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+
+FOUNDER, ORGANIC, CAMPAIGN, REFERRAL = "founder", "organic", "campaign", "referral"
+
+
+class Person(mesa.Agent):
+    """Someone in the addressable population: a member, a former member, or not yet joined."""
+
+    def __init__(self, model, p_post: float):
+        super().__init__(model)
+        self.friends: list[Person] = []
+        self.p_post = p_post
+        self.is_member = False
+        self.ever_joined = False
+        self.channel: str | None = None
+        self.inviter: Person | None = None
+        self.engagement = 0.0
+        self.active_day = -1  # last day this person visited
+        self.posts = 0
+        self.rewarded_joins = 0
+        self.invitations: list[Person] = []  # members who invited this person today
+
+    # -- a member's day ------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Visit, post, value the visit, invite a friend, maybe leave (members only)."""
+        if not self.is_member:
+            return
+        model, cfg = self.model, self.model.cfg.member
+        yesterday = model.day - 1
+        friends_active = sum(1 for f in self.friends if f.active_day == yesterday)
+        social = 1.0 - math.exp(-friends_active / cfg.social_saturation_friends)
+        if self.visit(social):
+            self.write_post()
+            self.value_visit(social)
+            self.invite_a_friend()
+        else:
+            self.engagement = min(
+                1.0, max(0.0, self.engagement * (1.0 - cfg.engagement_decay_per_day))
+            )
+        self.maybe_leave()
+
+    def visit(self, social: float) -> bool:
+        """Visit today with chance engagement x (base + content pull + social pull)."""
+        cfg, model = self.model.cfg.member, self.model
+        drive = (
+            cfg.p_active_base
+            + cfg.w_active_content * model.content_value
+            + cfg.w_active_social * social
+        )
+        if self.random.random() < min(1.0, self.engagement * drive):
+            self.active_day = model.day
+            model.tally["active"] += 1
+            return True
+        return False
+
+    def write_post(self) -> None:
+        """Post with this person's own propensity."""
+        if self.random.random() < self.p_post:
+            self.posts += 1
+            self.model.tally["posts_member"] += 1
+
+    def value_visit(self, social: float) -> None:
+        """Move engagement toward the value the visit gave (content and friends)."""
+        cfg, value = self.model.cfg.member, self.model.content_value
+        w_total = cfg.w_active_content + cfg.w_active_social
+        share = (
+            (cfg.w_active_content * value + cfg.w_active_social * social) / w_total
+            if w_total
+            else 0.0
+        )
+        target = cfg.value_base + (1.0 - cfg.value_base) * share
+        moved = self.engagement + cfg.engagement_learning_rate * (target - self.engagement)
+        self.engagement = min(1.0, max(0.0, moved))
+
+    def invite_a_friend(self) -> None:
+        """With the referral policy's chance, invite one friend; only people who never joined can."""
+        policy = self.model.cfg.policy.referral
+        if policy.name == "none" or not self.friends:
+            return
+        p = policy.p_invite_per_day * self.engagement
+        if (
+            policy.name == "reward_per_join"
+            and self.rewarded_joins < policy.max_rewarded_joins_per_member
+        ):
+            p = min(1.0, p * (1.0 + policy.reward_invite_boost))
+        if self.random.random() < p:
+            self.model.tally["invites"] += 1
+            friend = self.random.choice(self.friends)
+            if not friend.ever_joined:
+                if not friend.invitations:
+                    self.model.invited.append(friend)
+                friend.invitations.append(self)
+
+    def maybe_leave(self) -> None:
+        """Leave with the churn hazard of today's engagement."""
+        cfg = self.model.cfg.member
+        if (
+            self.random.random()
+            < cfg.p_churn_max_per_day * (1.0 - self.engagement) ** cfg.churn_shape
+        ):
+            self.is_member = False
+            if self.active_day == self.model.day:
+                self.active_day = -1  # a leaver is not an active friend tomorrow
+            self.model.on_leave(self)
+
+    # -- joining -------------------------------------------------------------------------------
+
+    def answer_invitations(self) -> None:
+        """Accept today's invitations with one draw; the inviter is one of them at random."""
+        invitations, self.invitations = self.invitations, []
+        cfg = self.model.cfg
+        if self.random.random() < cfg.policy.referral.p_accept:
+            inviter = self.random.choice(invitations)
+            self.model.pay_reward(inviter)
+            self.inviter = inviter
+            m = cfg.member
+            self.join(REFERRAL, m.engagement_join + m.engagement_join_referral_bonus)
+
+    def consider_joining(self) -> None:
+        """Someone who never joined may be converted by a campaign or find the community alone."""
+        if self.ever_joined:
+            return
+        model, m = self.model, self.model.cfg.member
+        if self.random.random() < model.p_campaign_join:
+            self.join(CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus)
+        elif self.random.random() < m.p_discover_per_day:
+            self.join(ORGANIC, m.engagement_join)
+
+    def join(self, channel: str, engagement: float) -> None:
+        """Become a member today."""
+        self.is_member = self.ever_joined = True
+        self.channel = channel
+        self.engagement = min(1.0, max(0.0, engagement))
+        self.model.on_join(self)
+
+
+class Expert(mesa.Agent):
+    """Publishes their share of the content calendar (Poisson around what is due)."""
+
+    def __init__(self, model, skill: float):
+        super().__init__(model)
+        self.skill = skill
+
+    def act(self) -> None:
+        """Publish today's posts into the feed."""
+        model = self.model
+        due = model.policies.content.posts_due_per_day(model.day) / max(1, model.n_experts)
+        n_posts = int(model.rng.poisson(due)) if due > 0 else 0
+        model.tally["posts_expert"] += n_posts
+        model.feed_stock += n_posts * min(1.0, self.skill * model.cfg.policy.content.quality)
+
+
+class Moderator(mesa.Agent):
+    """Greets yesterday's newcomers up to a daily capacity; a greeting raises engagement."""
+
+    def act(self) -> None:
+        """Welcome as many waiting newcomers as capacity allows."""
+        model, staff = self.model, self.model.cfg.staff
+        waiting = model.waiting
+        greeted, model.waiting = (
+            waiting[: staff.welcomes_per_moderator_per_day],
+            waiting[staff.welcomes_per_moderator_per_day :],
+        )
+        for person in greeted:
+            if person.is_member:
+                person.engagement = min(1.0, person.engagement + staff.welcome_engagement_boost)
+
+
+class GrowthOfficer(mesa.Agent):
+    """Turns today's campaign budget into people reached."""
+
+    def __init__(self, model, budget_cap: float):
+        super().__init__(model)
+        self.budget_cap = budget_cap
+        self.spent = 0.0
+
+    def act(self) -> None:
+        """Spend today's budget."""
+        policy = self.model.policies.acquisition
+        budget = policy.budget_today(self.model.day)
+        if self.budget_cap > 0:
+            budget = max(0.0, min(budget, self.budget_cap - self.spent))
+        self.spent += budget
+        self.model.reach_today += budget / policy.cfg.cost_per_reach
