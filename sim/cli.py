@@ -15,7 +15,7 @@ from sim.backend import BackendUnavailable
 from sim.config import ConfigError, SimConfig
 
 EXIT_BAD_INPUT = 2
-GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "scenario")
+GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "scenario", "sweep")
 HYDRA_FLAGS_WITH_VALUE = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
                           "--package", "-p", "--info", "-i", "--experimental-rerun"}
 
@@ -119,11 +119,14 @@ def _task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig  # noqa: PLC0415
     from omegaconf import OmegaConf  # noqa: PLC0415
 
-    from sim.recorder import mark_failed  # noqa: PLC0415
+    from sim.recorder import is_done, mark_failed  # noqa: PLC0415
     from sim.runner import format_summary, run  # noqa: PLC0415
 
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
+    if is_done(out_dir):  # a restarted sweep (fixed hydra.sweep.dir): keep what already finished
+        print(f"already finished, skipped: {out_dir}")
+        return
     try:
         data = OmegaConf.to_container(cfg, resolve=True)
         data["scenario"] = hc.runtime.choices.get("scenario") or "custom"

@@ -1,0 +1,159 @@
+"""Gathering a finished (or half-finished) sweep into one tidy dataset.
+
+`community-sim-collect SWEEP_DIR` finds every job folder under a sweep (a folder with Hydra's
+`.hydra/` record or a run's `DONE` marker), keeps the finished ones (`DONE`, see sim/recorder.py)
+and writes, into SWEEP_DIR/collected/ unless told otherwise:
+
+    timeseries.parquet   one row per job per day: job, seed, the swept values, every metric
+    summary.parquet/.csv one row per job: job, seed, the swept values, every KPI (sim/analysis/kpis.py)
+
+The swept values are the job's command-line overrides (`.hydra/overrides.yaml`), e.g. columns
+`policy.content.posts_per_week` and `policy.referral`; for folders without them, the config keys
+whose values differ between jobs. Unfinished jobs are listed, never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.analysis.kpis import kpi_row, standard_kpis
+from sim.recorder import atomic_save, is_done
+
+EXIT_BAD_INPUT = 2
+NOT_SWEPT = {"seed", "sweep"}  # seed has its own column; `sweep` only names the sweep config
+
+
+@dataclass
+class Collected:
+    """A sweep as tables, and the job folders that had not finished."""
+
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    swept: list[str]
+    unfinished: list[Path]
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """Every job folder under a sweep, finished or not, in a stable order."""
+    found = {p.parent for p in sweep_dir.rglob("DONE")}
+    found |= {p.parent.parent for p in sweep_dir.rglob(".hydra/overrides.yaml")}
+    return sorted(found)
+
+
+def job_overrides(job: Path) -> dict[str, object]:
+    """The swept values of one job from its Hydra overrides (group `a/b` becomes column `a.b`)."""
+    path = job / ".hydra" / "overrides.yaml"
+    if not path.is_file():
+        return {}
+    values = {}
+    for item in yaml.safe_load(path.read_text()) or []:
+        key, _, raw = str(item).partition("=")
+        key = key.lstrip("+~").replace("/", ".")
+        if key in NOT_SWEPT or key.startswith("hydra."):
+            continue
+        values[key] = yaml.safe_load(raw) if raw else raw
+    return values
+
+
+def flatten(node: dict, prefix: str = "") -> dict[str, object]:
+    """Nested config dict -> {"policy.content.posts_per_week": 7.0, ...}."""
+    flat = {}
+    for key, value in node.items():
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def collect(sweep_dir: str | Path, value_per_member_day: float | None = None) -> Collected:
+    """Read every finished job of a sweep into a tidy time series and a per-job summary.
+
+    Args:
+        sweep_dir: the sweep's folder (hydra.sweep.dir), or any folder of run folders.
+        value_per_member_day: adds the ROI KPI at this value of one member-day (yuan).
+
+    Raises:
+        FileNotFoundError: if the folder does not exist.
+    """
+    root = Path(sweep_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such sweep folder: {root}")
+    kpis = standard_kpis(value_per_member_day)
+    frames, rows, configs, unfinished = [], [], [], []
+    for job in job_dirs(root):
+        if not is_done(job):
+            unfinished.append(job)
+            continue
+        cfg = yaml.safe_load((job / "config.yaml").read_text())
+        ts = pd.read_parquet(job / "timeseries.parquet")
+        ident = {"job": job.relative_to(root).as_posix(), "seed": int(cfg["seed"]), **job_overrides(job)}
+        frames.append(ts.assign(**ident))
+        rows.append({**ident, "scenario": cfg.get("scenario"), **kpi_row(ts, kpis)})
+        configs.append(flatten(cfg))
+    if not rows:
+        return Collected(pd.DataFrame(), pd.DataFrame(), [], unfinished)
+    summary = pd.DataFrame(rows)
+    swept = [c for c in summary.columns if c not in {"job", "seed", "scenario"} and c not in {k.name for k in kpis}]
+    if not swept:  # folders without Hydra's record: the config keys that differ between jobs
+        varying = pd.DataFrame(configs).loc[:, lambda d: d.astype(str).nunique() > 1]
+        swept = [c for c in varying.columns if c != "seed"]
+        summary = pd.concat([summary, varying[swept]], axis=1)
+        frames = [f.assign(**varying.iloc[i][swept].to_dict()) for i, f in enumerate(frames)]
+    ident_cols = ["job", "seed", *swept]
+    timeseries = pd.concat(frames, ignore_index=True)
+    timeseries = timeseries[ident_cols + [c for c in timeseries.columns if c not in ident_cols]]
+    summary = summary[ident_cols + [c for c in summary.columns if c not in ident_cols]]
+    return Collected(timeseries, summary, swept, unfinished)
+
+
+def write(collected: Collected, out: Path) -> list[Path]:
+    """Write the tidy tables (atomically) and return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "timeseries.parquet", out / "summary.parquet", out / "summary.csv"]
+    atomic_save(paths[0], lambda p: collected.timeseries.to_parquet(p, index=False))
+    atomic_save(paths[1], lambda p: collected.summary.to_parquet(p, index=False))
+    atomic_save(paths[2], lambda p: collected.summary.to_csv(p, index=False))
+    return paths
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`community-sim-collect SWEEP_DIR [--out DIR]`."""
+    parser = argparse.ArgumentParser(
+        prog="community-sim-collect",
+        description="Gather every finished job of a sweep into tidy parquet tables.",
+    )
+    parser.add_argument("sweep_dir", type=Path, help="the sweep folder (hydra.sweep.dir)")
+    parser.add_argument("--out", type=Path, help="output folder (default: SWEEP_DIR/collected)")
+    parser.add_argument("--value-per-member-day", type=float, default=None,
+                        help="yuan one member-day is worth to the operator; adds the ROI KPI")
+    args = parser.parse_args(argv)
+    try:
+        collected = collect(args.sweep_dir, args.value_per_member_day)
+    except (FileNotFoundError, OSError, ValueError, KeyError) as exc:
+        _fail(str(exc) if not isinstance(exc, KeyError) else f"a run folder lacks the column {exc}")
+    for job in collected.unfinished:
+        reason = (job / "FAILED").read_text().strip() if (job / "FAILED").is_file() else "not finished"
+        print(f"skipped {job.relative_to(args.sweep_dir)}: {reason}", file=sys.stderr)
+    if collected.summary.empty:
+        _fail(f"no finished job under {args.sweep_dir} ({len(collected.unfinished)} unfinished)")
+    paths = write(collected, args.out or args.sweep_dir / "collected")
+    print(f"collected {len(collected.summary)} finished jobs ({len(collected.unfinished)} unfinished) · "
+          f"swept: {', '.join(collected.swept) or 'nothing'} · seeds: {collected.summary['seed'].nunique()}")
+    for path in paths:
+        print(f"  {path}")
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The key performance indicators a strategist compares runs on, read off a daily time series.
+
+Every KPI is computed from the time series alone (columns of sim/metrics.py), so a run in memory, a
+run folder on disk and a collected sweep give the same numbers. A KPI says its unit and whether
+higher is better, which the comparison uses to decide what "beating the baseline" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.lifecycle import Stage
+
+RECENT_DAYS = 28  # "recent" averages use the last four weeks, as the run summary does
+HEALTHY_STAGES = (Stage.GROW, Stage.ACTIVE, Stage.MATURE, Stage.EXPANSION)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One indicator: how to read it off a time series and which direction is better."""
+
+    name: str
+    label: str
+    unit: str
+    higher_is_better: bool
+    read: Callable[[pd.DataFrame], float]
+
+
+def members_final(ts: pd.DataFrame) -> float:
+    """Members on the last simulated day."""
+    return float(ts["members"].iloc[-1])
+
+
+def ever_joined(ts: pd.DataFrame) -> float:
+    """Everyone who was ever a member: the founders plus every join."""
+    return float(ts["members_founder"].iloc[0] + ts["joins"].iloc[1:].sum())
+
+
+def retention(ts: pd.DataFrame) -> float:
+    """Share of everyone who ever joined who is still a member at the end."""
+    joined = ever_joined(ts)
+    return members_final(ts) / joined if joined else float("nan")
+
+
+def cost_total(ts: pd.DataFrame) -> float:
+    """Campaign spend plus referral rewards over the run (yuan)."""
+    return float(ts["cost"].sum())
+
+
+def cost_per_retained_member(ts: pd.DataFrame) -> float:
+    """Yuan spent per member still there at the end (NaN with no member left)."""
+    kept = members_final(ts)
+    return cost_total(ts) / kept if kept else float("nan")
+
+
+def days_to_stage(ts: pd.DataFrame, stage: Stage) -> float:
+    """First day the community is in `stage` or a later healthy stage; NaN if never reached."""
+    codes = ts["stage"].to_numpy()
+    later = [int(s) for s in HEALTHY_STAGES if s >= stage]
+    hit = np.flatnonzero(np.isin(codes, later))
+    return float(ts["day"].iloc[hit[0]]) if hit.size else float("nan")
+
+
+def roi(ts: pd.DataFrame, value_per_member_day: float) -> float:
+    """(value of member-days - cost) / cost, with a stated value of one member-day (yuan)."""
+    cost = cost_total(ts)
+    value = value_per_member_day * float(ts["members"].iloc[1:].sum())
+    return (value - cost) / cost if cost else float("nan")
+
+
+def standard_kpis(value_per_member_day: float | None = None) -> tuple[Kpi, ...]:
+    """The comparison's KPIs; ROI only when the value of a member-day is given.
+
+    The simulator has no revenue of its own: ROI needs an operator's figure for what a member is
+    worth per day (e.g. gross margin of a member's purchases per day), so it is left out otherwise.
+    """
+    kpis = [
+        Kpi("members_final", "members at the last day", "people", True, members_final),
+        Kpi("active_share_recent", "daily active share, last 4 weeks", "share", True,
+            lambda ts: float(ts["active_share"].tail(RECENT_DAYS).mean())),
+        Kpi("retention", "still members / ever joined", "share", True, retention),
+        Kpi("posts_member_total", "member posts over the run", "posts", True,
+            lambda ts: float(ts["posts_member"].sum())),
+        Kpi("member_content_share", "member-written share of posts, last 4 weeks", "share", True,
+            lambda ts: _ratio(ts.tail(RECENT_DAYS), "posts_member", "posts_expert")),
+        Kpi("cost_total", "campaign + referral cost", "yuan", False, cost_total),
+        Kpi("cost_per_retained_member", "cost per member at the end", "yuan/person", False,
+            cost_per_retained_member),
+    ]
+    if value_per_member_day is not None:
+        kpis.append(Kpi("roi", f"ROI at {value_per_member_day:g} yuan per member-day", "ratio", True,
+                        lambda ts: roi(ts, value_per_member_day)))
+    for stage in HEALTHY_STAGES:
+        kpis.append(Kpi(f"days_to_{stage.name}", f"days to reach {stage.zh} {stage.name}", "days", False,
+                        lambda ts, s=stage: days_to_stage(ts, s)))
+    return tuple(kpis)
+
+
+def _ratio(ts: pd.DataFrame, num: str, other: str) -> float:
+    a, b = float(ts[num].sum()), float(ts[other].sum())
+    return a / (a + b) if a + b else float("nan")
+
+
+def kpi_row(ts: pd.DataFrame, kpis: tuple[Kpi, ...]) -> dict[str, float]:
+    """Every KPI of one run, by name."""
+    return {k.name: k.read(ts) for k in kpis}
+
+
+def kpi_by_name(name: str, kpis: tuple[Kpi, ...] | None = None) -> Kpi:
+    """Look a KPI up by name; ValueError naming the allowed ones otherwise."""
+    kpis = kpis or standard_kpis(value_per_member_day=1.0)
+    for k in kpis:
+        if k.name == name:
+            return k
+    raise ValueError(f"no KPI named {name!r}; allowed: {', '.join(k.name for k in kpis)}")
