@@ -139,28 +139,6 @@ def _task(cfg) -> None:
     print(format_summary(result.summary, result.out_dir))
 
 
-def compose_config(overrides: list[str] | None = None) -> SimConfig:
-    """Compose configs/ with command-line style overrides into a SimConfig, without running.
-
-    For callers other than the command line (the trainer app): `compose_config(["scenario=classroom"])`.
-    Raises ConfigError with one line for a bad key, option or value.
-    """
-    from hydra import compose, initialize_config_dir  # noqa: PLC0415
-    from omegaconf import OmegaConf  # noqa: PLC0415
-
-    overrides = list(overrides or [])
-    cdir = config_dir()
-    check_overrides(overrides, cdir)
-    register_schema()
-    with initialize_config_dir(config_dir=str(cdir), version_base="1.3"):
-        cfg = compose("config", overrides=overrides)
-    data = OmegaConf.to_container(cfg, resolve=True)
-    data.pop("hydra", None)
-    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("scenario=")]
-    data["scenario"] = chosen[-1] if chosen else "brand_community"
-    return SimConfig.from_dict(data)
-
-
 def main() -> None:
     """`community-sim`: run one simulation (or a sweep with -m) from the Hydra config tree."""
     import hydra  # noqa: PLC0415
