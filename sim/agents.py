@@ -5,8 +5,10 @@ so there is one copy of every fact. Handles are made on demand (`CommunityModel.
 inspection, the app and tests; mechanics never loop over members through them.
 
 Staff are few and act one by one, each with its own state and decisions:
-`Expert` (社群专家) publishes content, `Moderator` (管理员/群主) greets newcomers,
-`GrowthOfficer` (首席增长官) turns campaign budget into reach. Roles never subclass each other.
+`Expert` (社群专家) publishes content and answers questions, and burns out when asked for more
+than they can sustain; `Moderator` (管理员/群主) greets newcomers, answers first posts and resolves
+incidents; `GrowthOfficer` (首席增长官) turns campaign budget into reach; `EventPlanner`
+(活动策划) runs events. Roles never subclass each other.
 """
 
 from __future__ import annotations
@@ -76,34 +78,75 @@ class Member(mesa.Agent):
 
 
 class Expert(mesa.Agent):
-    """Publishes the share of the content calendar assigned to them.
+    """Publishes their share of the content calendar and answers members' questions.
 
-    State: `skill` (multiplies the policy's post quality), `posts_published`.
+    State: `skill` (multiplies the policy's post quality), `burnout` (0..1: grows while the load
+    exceeds the sustainable rate, lowers quality, can make them leave), `posts_published`,
+    `answers_given`, `load_today` and `load_weekly` (posts per day, smoothed over about a week:
+    burnout follows sustained pressure, not one busy day).
     """
 
     def __init__(self, model, skill: float):
         super().__init__(model)
         self.skill = float(skill)
+        self.burnout = 0.0
         self.posts_published = 0
+        self.answers_given = 0
+        self.load_today = 0.0
+        self.load_weekly = 0.0
 
     def publish(self, day: int, posts_due: float, rng: np.random.Generator) -> tuple[int, float]:
         """Write today's posts (Poisson around what is due); returns (posts, quality-weighted posts)."""
         n_posts = int(rng.poisson(posts_due)) if posts_due > 0 else 0
         self.posts_published += n_posts
-        quality = min(1.0, self.skill * self.model.cfg.policy.content.quality)
+        self.load_today = float(n_posts)
+        loss = self.model.cfg.capacity.burnout_quality_loss * self.burnout
+        quality = min(1.0, self.skill * self.model.cfg.policy.content.quality) * (1.0 - loss)
         return n_posts, n_posts * quality
+
+    def answer_questions(self, waiting: int) -> int:
+        """Answer up to the daily capacity of the questions still waiting; returns how many."""
+        answered = min(waiting, self.model.cfg.capacity.answers_per_expert_per_day)
+        self.answers_given += answered
+        self.load_today += answered * self.model.cfg.capacity.answer_effort_posts
+        return answered
+
+    def end_day(self, rng: np.random.Generator) -> bool:
+        """Update burnout from today's load against the sustainable rate; True if they quit."""
+        cap = self.model.cfg.capacity
+        self.load_weekly += (self.load_today - self.load_weekly) / 7.0
+        overload = self.load_weekly / (cap.expert_capacity_posts_per_week / 7.0) - 1.0
+        if overload > 0:
+            self.burnout = min(1.0, self.burnout + cap.burnout_per_overload_per_day * overload)
+        else:
+            self.burnout = max(0.0, self.burnout - cap.burnout_recovery_per_day)
+        return bool(rng.random() < cap.p_expert_quit_max_per_day * self.burnout**2)
 
 
 class Moderator(mesa.Agent):
-    """Keeps order and welcomes newcomers (欢迎新人), up to a daily capacity.
+    """Keeps order (resolves incidents) and cares for newcomers (欢迎新人), within daily capacities.
 
-    State: `greeted_total`.
+    State: `greeted_total`, `resolved_total`, `first_replies_total`.
     """
 
     def __init__(self, model, welcomes_per_day: int):
         super().__init__(model)
         self.welcomes_per_day = int(welcomes_per_day)
         self.greeted_total = 0
+        self.resolved_total = 0
+        self.first_replies_total = 0
+
+    def resolve_incidents(self, open_incidents: int) -> int:
+        """Resolve up to capacity of today's open incidents; returns how many."""
+        resolved = min(open_incidents, self.model.cfg.capacity.incidents_per_moderator_per_day)
+        self.resolved_total += resolved
+        return resolved
+
+    def reply_to_first_posts(self, waiting: int) -> int:
+        """Answer newcomers' first posts up to capacity; returns how many."""
+        replied = min(waiting, self.model.cfg.capacity.replies_per_moderator_per_day)
+        self.first_replies_total += replied
+        return replied
 
     def welcome_newcomers(self, waiting: list[int]) -> list[int]:
         """Greet as many waiting newcomers as capacity allows; returns the rows greeted."""
@@ -135,3 +178,24 @@ class GrowthOfficer(mesa.Agent):
         self.spent += budget
         self.reached += int(reach)
         return budget, reach
+
+
+class EventPlanner(mesa.Agent):
+    """Runs the events the event policy schedules (活动策划), up to the size one planner can manage.
+
+    State: `events_held`, `attendance_total`.
+    """
+
+    def __init__(self, model):
+        super().__init__(model)
+        self.events_held = 0
+        self.attendance_total = 0
+
+    def capacity_today(self) -> int:
+        """How many people this planner's event can take."""
+        return min(self.model.cfg.policy.events.capacity, self.model.cfg.capacity.attendees_per_event_planner_event)
+
+    def record_event(self, attendance: int) -> None:
+        """Book an event held today."""
+        self.events_held += 1
+        self.attendance_total += attendance

@@ -14,17 +14,19 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.operations_config import (
+    EconomicsConfig,
+    EventPolicyConfig,
+    InteractionConfig,
+    ModerationConfig,
+    ModerationPolicyConfig,
+    StaffLoadConfig,
+    TierPolicyConfig,
+    WelcomePolicyConfig,
+)
+from sim.schema import ConfigError, param
 
-class ConfigError(ValueError):
-    """A config value that cannot be used; the message is one line meant for the user."""
-
-
-def param(default, lo=None, hi=None, choices=None, help="", source="assumption"):
-    """A dataclass field with its allowed range, meaning and source."""
-    meta = {"lo": lo, "hi": hi, "choices": choices, "help": help, "source": source}
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata=meta)
-    return field(default=default, metadata=meta)
+__all__ = ["ConfigError", "SimConfig", "param"]
 
 
 GRAPH_KINDS = ("small_world", "holme_kim", "scale_free", "sbm", "complete", "file")
@@ -67,6 +69,7 @@ class StaffConfig:
     n_experts: int = param(2, lo=0, hi=10_000, help="experts (社群专家) producing content")
     n_moderators: int = param(1, lo=0, hi=10_000, help="moderators / group owner (管理员)")
     n_growth_officers: int = param(1, lo=0, hi=10_000, help="growth officers (首席增长官)")
+    n_event_planners: int = param(0, lo=0, hi=10_000, help="activity planners (活动策划) running events")
     expert_skill_sd: float = param(0.1, lo=0.0, hi=1.0, help="spread of expert content quality")
     welcomes_per_moderator_per_day: int = param(
         30, lo=0, hi=1_000_000, help="newcomers one moderator can greet per day"
@@ -181,6 +184,10 @@ class PolicyConfig:
     content: ContentPolicyConfig = field(default_factory=ContentPolicyConfig)
     referral: ReferralPolicyConfig = field(default_factory=ReferralPolicyConfig)
     acquisition: AcquisitionPolicyConfig = field(default_factory=AcquisitionPolicyConfig)
+    moderation: ModerationPolicyConfig = field(default_factory=ModerationPolicyConfig)
+    welcome: WelcomePolicyConfig = field(default_factory=WelcomePolicyConfig)
+    tiers: TierPolicyConfig = field(default_factory=TierPolicyConfig)
+    events: EventPolicyConfig = field(default_factory=EventPolicyConfig)
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,10 @@ class SimConfig:
     founders: FoundersConfig = field(default_factory=FoundersConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
     member: MemberConfig = field(default_factory=MemberConfig)
+    interaction: InteractionConfig = field(default_factory=InteractionConfig)
+    moderation: ModerationConfig = field(default_factory=ModerationConfig)
+    capacity: StaffLoadConfig = field(default_factory=StaffLoadConfig)
+    economics: EconomicsConfig = field(default_factory=EconomicsConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
@@ -316,15 +327,22 @@ def _check_range(value: Any, meta: dict, key: str) -> None:
 
 def _check_cross_field(cfg: SimConfig) -> None:
     """Constraints that involve more than one key."""
-    from sim.policies import ACQUISITION_POLICIES, CONTENT_POLICIES, REFERRAL_POLICIES  # noqa: PLC0415
+    from sim.policies import REGISTRIES  # noqa: PLC0415
 
-    for key, name, registry in (
-        ("policy.content.name", cfg.policy.content.name, CONTENT_POLICIES),
-        ("policy.referral.name", cfg.policy.referral.name, REFERRAL_POLICIES),
-        ("policy.acquisition.name", cfg.policy.acquisition.name, ACQUISITION_POLICIES),
-    ):
+    for group, registry in REGISTRIES.items():
+        name = getattr(cfg.policy, group).name
         if name not in registry:
-            raise ConfigError(f"{key} = {name!r} is not a known policy: choose one of {', '.join(registry)}")
+            raise ConfigError(f"policy.{group}.name = {name!r} is not a known policy: choose one of {', '.join(registry)}")
+    tiers = cfg.policy.tiers
+    if not tiers.regular_points <= tiers.core_points <= tiers.vip_points:
+        raise ConfigError(
+            f"policy.tiers thresholds out of order: regular_points = {tiers.regular_points}, core_points = "
+            f"{tiers.core_points}, vip_points = {tiers.vip_points}; need regular <= core <= vip"
+        )
+    if cfg.policy.events.name != "none" and cfg.staff.n_event_planners == 0:
+        raise ConfigError(
+            f"policy.events.name = {cfg.policy.events.name!r} needs an activity planner: set staff.n_event_planners >= 1"
+        )
     net = cfg.network
     if net.kind == "file" and not net.path:
         raise ConfigError("network.path is empty: network.kind=file needs the path of an edge-list or GraphML file")

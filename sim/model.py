@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.agents import Expert, GrowthOfficer, Member, Moderator
+from sim import staff
+from sim.agents import EventPlanner, Expert, GrowthOfficer, Member, Moderator
 from sim.backend import get_backend
-from sim.config import SimConfig
+from sim.config import ConfigError, SimConfig
 from sim.lifecycle import Stage, StageSnapshot, next_stage
-from sim.mechanics import acquisition, churn, content, engagement, referral
+from sim.mechanics import acquisition, churn, content, economics, engagement, interaction, referral, tiers
+from sim.mechanics.ties import InteractionTies
 from sim.metrics import METRICS
 from sim.network import SocialGraph, build_graph
 from sim.policies import Policies
-from sim.population import JOIN_CHANNELS, Channel, MemberTable
+from sim.population import NEVER, Channel, MemberTable, Tier
 from sim.recorder import Recorder
 from sim.rng import RngStreams
 
@@ -36,25 +38,51 @@ class DayTally:
     mean_engagement: float = 0.0
     posts_expert: int = 0
     posts_member: int = 0
+    replies: int = 0
+    first_posts: int = 0
+    first_posts_replied: int = 0
+    questions: int = 0
+    questions_answered: int = 0
     content_value: float = 0.0
     invites: int = 0
     greeted: int = 0
+    incidents: int = 0
+    incidents_resolved: int = 0
+    events: int = 0
+    event_attendees: int = 0
+    ties_formed: int = 0
+    experts_quit: int = 0
+    purchases: int = 0
     campaign_spend: float = 0.0
     referral_rewards: float = 0.0
+    cost_staff: float = 0.0
+    cost_perks: float = 0.0
+    cost_events: float = 0.0
 
     @property
     def joins_total(self) -> int:
         """All joins today."""
         return int(self.joins.sum())
 
+    @property
+    def cost_total(self) -> float:
+        """Every cost of the day (yuan)."""
+        return self.campaign_spend + self.referral_rewards + self.cost_staff + self.cost_perks + self.cost_events
+
 
 @dataclass
 class Counts:
-    """Running counts kept up to date on every join and leave."""
+    """Running counts kept up to date on every join, leave and promotion."""
 
     members: int = 0
     ever_joined: int = 0
     by_channel: np.ndarray = field(default_factory=lambda: np.zeros(len(Channel), dtype=np.int64))
+    by_tier: np.ndarray = field(default_factory=lambda: np.zeros(len(Tier), dtype=np.int64))
+
+    @property
+    def core_and_vip(self) -> int:
+        """Members in the core and VIP tiers."""
+        return int(self.by_tier[Tier.CORE] + self.by_tier[Tier.VIP])
 
 
 @dataclass(frozen=True)
@@ -70,17 +98,23 @@ class CommunityModel(mesa.Model):
     """A community growing inside its addressable population, one step per day.
 
     One day, in this order (every member decides from the state the day started with; staff
-    act one by one in shuffled order):
+    act one by one in shuffled order; sim/staff.py):
 
     1. staff act: experts publish the calendar's posts, growth officers buy campaign reach,
-       moderators welcome yesterday's newcomers (sim/agents.py)
-    2. members visit: chance = engagement x (base + content pull + pull of friends active yesterday)
-    3. members post: active members write posts (heavy-tailed propensities); the feed is refreshed
-    4. members value the day: engagement moves toward the value of a visit, decays without one
+       moderators resolve incidents and greet yesterday's newcomers, the planner holds events
+    2. members visit: chance = engagement x (base + content pull + pull of friends active
+       yesterday + event lift) x (1 - toxicity effect)
+    3. members post and reply: heavy-tailed posting, replies that form ties, newcomers' first
+       posts answered (or not), questions answered by experts within capacity
+    4. members value the day: engagement moves toward the value of a visit, decays without one;
+       greetings, first replies and answers add to it
     5. members invite: active members invite friends who can still join (referral policy)
-    6. members leave: churn hazard from engagement
-    7. newcomers arrive: referral, campaign and organic joins, one channel per person in that order
-    8. the day is recorded and the lifecycle stage updated
+    6. members buy: active members purchase (tiers raise the rate)
+    7. members leave: churn hazard from engagement, tier, toxicity and (for newcomers) strictness
+    8. newcomers arrive: referral, campaign and organic joins, one channel per person in that order
+    9. points and tiers: members earn points and rise through the tiers
+    10. staff end the day: burnout (experts may quit), moderators hired per policy; costs booked
+    11. the day is recorded and the lifecycle stage updated
 
     Args:
         cfg: a validated SimConfig.
@@ -94,12 +128,17 @@ class CommunityModel(mesa.Model):
         self.backend = get_backend(cfg.backend)
         self.graph = graph if graph is not None else build_graph(cfg.network, self.streams)
         self.table = MemberTable(self.graph.n)
+        self.ties = InteractionTies(self.graph.n)
         self.policies = Policies.from_config(cfg.policy)
         self.day = 0
         self.feed_stock = 0.0
+        self.incident_backlog = 0.0
+        self.toxicity = 0.0
+        self.reach_today = 0.0
         self.count = Counts()
         self.tally = DayTally()
         self.newcomers_waiting: list[int] = []
+        self.attended_today = np.zeros(0, dtype=np.int64)
         self._handles: dict[int, Member] = {}
         self._draw_traits()
         self._seat_founders()
@@ -107,7 +146,7 @@ class CommunityModel(mesa.Model):
         self.stage = Stage.CREATE
         self._stage_since = 0
         self._last_healthy = Stage.CREATE
-        self.stage_log: list[StageSpell] = [StageSpell(Stage.CREATE, 0, self._snapshot_empty())]
+        self.stage_log: list[StageSpell] = [StageSpell(Stage.CREATE, 0, StageSnapshot(self.count.members, 0.0, 0.0, 0.0))]
         self.recorder = Recorder(METRICS, cfg.days)
         self.tally.members_start = self.count.members
         self.tally.mean_engagement = self._mean_engagement()
@@ -125,8 +164,6 @@ class CommunityModel(mesa.Model):
         f = self.cfg.founders
         n = self.graph.n
         if f.n_founders > n:
-            from sim.config import ConfigError  # noqa: PLC0415
-
             raise ConfigError(f"founders.n_founders = {f.n_founders} is larger than the graph ({n} people)")
         rng = self.streams.setup("founders")
         if f.placement == "random" or self.graph.complete:
@@ -138,7 +175,8 @@ class CommunityModel(mesa.Model):
                 if start in tried:
                     continue
                 tried.add(start)
-                circle = [r for r in self.graph.breadth_first(start, f.n_founders) if r not in set(rows)]
+                taken = set(rows)
+                circle = [r for r in self.graph.breadth_first(start, f.n_founders) if r not in taken]
                 rows.extend(circle[: f.n_founders - len(rows)])
         rows = np.asarray(rows, dtype=np.int64)
         self._admit(rows, Channel.FOUNDER, self.cfg.member.engagement_founder)
@@ -150,6 +188,7 @@ class CommunityModel(mesa.Model):
         self.moderators = [Moderator(self, s.welcomes_per_moderator_per_day) for _ in range(s.n_moderators)]
         cap = self.cfg.policy.acquisition.total_budget / max(1, s.n_growth_officers)
         self.growth_officers = [GrowthOfficer(self, cap) for _ in range(s.n_growth_officers)]
+        self.event_planners = [EventPlanner(self) for _ in range(s.n_event_planners)]
 
     # -- one day ------------------------------------------------------------------------------
 
@@ -157,72 +196,113 @@ class CommunityModel(mesa.Model):
         """Advance the community by one day (the order is in the class docstring)."""
         self.day += 1
         self.tally = DayTally(members_start=self.count.members)
-        self.staff_act()
+        self.attended_today = np.zeros(0, dtype=np.int64)
+        self.tally.cost_staff = self._staff_cost()
+        staff.staff_act(self)
         content_value, social = self.members_visit()
-        self.members_post()
-        self.members_value(content_value, social)
+        posted, boosted = self.members_post_and_reply()
+        self.members_value(content_value, social, boosted)
         invited = self.members_invite()
+        self.members_buy()
         self.members_leave()
         self.newcomers_arrive(invited)
+        self.award_points(posted, invited)
+        staff.end_day(self)
         self.tally.mean_engagement = self._mean_engagement()
         self.recorder.record(self.day, self)
         self.update_stage()
 
-    def staff_act(self) -> None:
-        """Experts publish, growth officers buy reach, moderators greet (shuffled order)."""
-        day, t = self.day, self.tally
-        staff = [*self.experts, *self.growth_officers, *self.moderators]
-        order = self.streams.day("staff_order", day).permutation(len(staff))
-        content_rng = self.streams.day("content", day)
-        due = self.policies.content.posts_due_per_day(day) / max(1, len(self.experts))
-        waiting, self.newcomers_waiting = self.newcomers_waiting, []
-        self._reach_today = 0.0
-        for i in order:
-            agent = staff[i]
-            if isinstance(agent, Expert):
-                n_posts, weighted = agent.publish(day, due, content_rng)
-                t.posts_expert += n_posts
-                self.feed_stock += weighted
-            elif isinstance(agent, GrowthOfficer):
-                spent, reach = agent.run_campaign(day)
-                t.campaign_spend += spent
-                self._reach_today += reach
-            else:
-                greeted = agent.welcome_newcomers(waiting)
-                greeted = [r for r in greeted if self.table.is_member[r]]
-                self.table.engagement[greeted] = np.minimum(
-                    1.0, self.table.engagement[greeted] + self.cfg.staff.welcome_engagement_boost
-                )
-                t.greeted += len(greeted)
-
     def members_visit(self):
-        """Members visit from engagement, fresh content and friends active yesterday."""
-        m, table = self.cfg.member, self.table
+        """Members visit from engagement, fresh content, friends active yesterday and events."""
+        m, table, day = self.cfg.member, self.table, self.day
         value = content.content_value(self.feed_stock, m.content_saturation_posts)
-        friends = self.graph.neighbour_count(table.active.astype(np.float32))
+        was_active = table.active.astype(np.float32)
+        friends = self.graph.neighbour_count(was_active)
+        if len(self.ties):
+            friends += self.ties.neighbour_count(was_active)
         social = engagement.social_pull(friends, m.social_saturation_friends)
         p_visit = engagement.visit_probability(table.engagement, value, social, m)
-        u = self.streams.day("activity", self.day).random(table.n, dtype=np.float32)
+        if self.policies.events.cfg.name != "none":
+            lifted = table.lift_until >= day
+            p_visit = np.where(lifted, np.minimum(1.0, p_visit + table.engagement * self.policies.events.cfg.visit_lift), p_visit)
+        p_visit = p_visit * np.float32(1.0 - self.cfg.moderation.toxicity_visit_effect * self.toxicity)
+        u = self.streams.day("activity", day).random(table.n, dtype=np.float32)
         table.active[:] = engagement.visits(table.is_member, p_visit, u)
         self.tally.active = int(np.count_nonzero(table.active))
         self.tally.content_value = value
         return value, social
 
-    def members_post(self) -> None:
-        """Active members write posts; the feed goes stale and takes in today's posts."""
-        m, table = self.cfg.member, self.table
-        u = self.streams.day("posting", self.day).random(table.n, dtype=np.float32)
-        posted = content.members_post(table.active, table.p_post, u)
-        table.posts += posted
-        self.tally.posts_member = content.post_count(posted)
-        self.feed_stock = self.feed_stock * content.stale_factor(m.content_half_life_days) + (
-            m.member_post_quality * self.tally.posts_member
-        )
+    def members_post_and_reply(self):
+        """Posts, replies (and the ties they form), first posts answered, questions answered.
 
-    def members_value(self, content_value: float, social) -> None:
-        """Engagement follows the value of the day's visit."""
+        Returns the mask of members who posted, and (rows, boost) pairs of engagement boosts.
+        """
+        m, ic, table, day, t = self.cfg.member, self.cfg.interaction, self.table, self.day, self.tally
+        p_post = table.p_post * self.policies.tiers.multipliers("post")[table.tier]
+        u = self.streams.day("posting", day).random(table.n, dtype=np.float32)
+        posted = content.members_post(table.active, p_post, u)
+        table.posts += posted
+        t.posts_member = content.post_count(posted)
+        self.feed_stock = self.feed_stock * content.stale_factor(m.content_half_life_days) + (
+            m.member_post_quality * t.posts_member
+        )
+        posters = np.flatnonzero(posted)
+        self._repliers = self._replies(p_post, posters)
+        boosts = [self._first_replies(posters), self._answers(posters)]
+        return posted, boosts
+
+    def _replies(self, p_post, posters) -> np.ndarray:
+        """Members reply to today's posts; replies can become ties (and close triangles)."""
+        ic, table = self.cfg.interaction, self.table
+        g = self.streams.day("replies", self.day)
+        u = g.random(table.n, dtype=np.float32)
+        if not len(posters):
+            return np.zeros(0, dtype=np.int64)
+        rows = interaction.repliers(table.active, p_post, ic.reply_to_post_ratio, u)
+        targets = interaction.reply_targets(rows, posters, g.random(table.n, dtype=np.float32))
+        self.tally.replies = len(rows)
+        tie = g.random(len(rows)) < ic.p_tie_per_reply
+        triad = g.random(len(rows)) < ic.p_triadic_per_reply
+        friend = self.graph.random_neighbour(targets[triad], g.random(int(triad.sum())))
+        ok = (friend >= 0) & table.is_member[np.maximum(friend, 0)]
+        a = np.concatenate([rows[tie], rows[triad][ok]])
+        b = np.concatenate([targets[tie], friend[ok]])
+        self.tally.ties_formed += self.ties.add(a, b)
+        return rows
+
+    def _first_replies(self, posters):
+        """Newcomers' first posts are answered by members or staff on reply duty."""
+        ic, table, t = self.cfg.interaction, self.table, self.tally
+        first = posters[table.first_post_day[posters] == NEVER]
+        table.first_post_day[first] = self.day
+        t.first_posts = len(first)
+        staff_replies = 0
+        if self.policies.welcome.reply_first_posts:
+            for moderator in self.moderators:
+                staff_replies += moderator.reply_to_first_posts(len(first) - staff_replies)
+        p_peer = interaction.peer_first_reply_chance(t.active, ic.p_peer_first_reply_max, ic.peer_first_reply_saturation_active)
+        p = interaction.first_reply_chance(p_peer, staff_replies, len(first))
+        u = self.streams.day("first_reply", self.day).random(table.n, dtype=np.float32)
+        replied = first[u[first] < p]
+        t.first_posts_replied = len(replied)
+        return replied, ic.first_reply_engagement_boost
+
+    def _answers(self, posters):
+        """Some posts are questions; experts answer within their capacity."""
+        ic, t = self.cfg.interaction, self.tally
+        g = self.streams.day("questions", self.day)
+        askers = posters[g.random(len(posters)) < ic.question_share]
+        askers = askers[g.permutation(len(askers))]
+        answered = staff.answer_questions(self, askers)
+        t.questions, t.questions_answered = len(askers), len(answered)
+        return answered, ic.answer_engagement_boost
+
+    def members_value(self, content_value: float, social, boosts) -> None:
+        """Engagement follows the value of the day's visit; first replies and answers add to it."""
         t = self.table
         engagement.update_engagement(t.engagement, t.active, t.is_member, content_value, social, self.cfg.member)
+        for rows, boost in boosts:
+            t.engagement[rows] = np.minimum(1.0, t.engagement[rows] + np.float32(boost))
 
     def members_invite(self) -> referral.ReferralOutcome | None:
         """Active members invite friends (who join in `newcomers_arrive`)."""
@@ -239,16 +319,28 @@ class CommunityModel(mesa.Model):
         self.tally.invites = len(outcome.senders)
         return outcome
 
+    def members_buy(self) -> None:
+        """Active members purchase; higher tiers buy more often."""
+        e, table = self.cfg.economics, self.table
+        u = self.streams.day("purchase", self.day).random(table.n, dtype=np.float32)
+        mult = self.policies.tiers.multipliers("purchase")
+        self.tally.purchases = economics.purchases(table.active, table.tier, mult, e.p_purchase_per_active_day, u)
+
     def members_leave(self) -> None:
-        """Members leave with the churn hazard of their engagement."""
-        m, table = self.cfg.member, self.table
+        """Members leave with the churn hazard of their engagement, tier, toxicity and tenure."""
+        m, table, mod = self.cfg.member, self.table, self.cfg.moderation
         u = self.streams.day("churn", self.day).random(table.n, dtype=np.float32)
         hazard = churn.leave_hazard(table.engagement, m.p_churn_max_per_day, m.churn_shape)
+        hazard = hazard * self.policies.tiers.multipliers("churn")[table.tier]
+        hazard *= np.float32(1.0 + mod.toxicity_churn_effect * self.toxicity)
+        newcomer = table.joined_day > self.day - mod.newcomer_days
+        strict = np.float32(1.0 + mod.strictness_newcomer_churn_effect * self.cfg.policy.moderation.strictness)
+        hazard = np.where(newcomer, hazard * strict, hazard)
         rows = churn.leavers(table.is_member, hazard, u)
-        by_channel = np.bincount(table.channel[rows], minlength=len(Channel))
+        self.count.by_channel -= np.bincount(table.channel[rows], minlength=len(Channel))
+        self.count.by_tier -= np.bincount(table.tier[rows], minlength=len(Tier))
         table.remove(rows, self.day)
         self.count.members -= len(rows)
-        self.count.by_channel -= by_channel
         self.tally.leaves = len(rows)
 
     def newcomers_arrive(self, invited: referral.ReferralOutcome | None) -> None:
@@ -263,12 +355,29 @@ class CommunityModel(mesa.Model):
             self._admit(invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus)
             eligible[invited.joiners] = False
         n_eligible = int(np.count_nonzero(eligible))
-        reach, p_convert = self._reach_today, self.cfg.policy.acquisition.p_convert
-        rows = acquisition.campaign_joiners(eligible, n_eligible, reach, p_convert, u_campaign)
+        p_convert = self.cfg.policy.acquisition.p_convert
+        rows = acquisition.campaign_joiners(eligible, n_eligible, self.reach_today, p_convert, u_campaign)
         self._admit(rows, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus)
         eligible[rows] = False
         rows = acquisition.organic_joiners(eligible, m.p_discover_per_day, u_organic)
         self._admit(rows, Channel.ORGANIC, m.engagement_join)
+
+    def award_points(self, posted, invited) -> None:
+        """Members earn points (积分) and rise through the tiers; VIP perks are booked."""
+        policy, table = self.policies.tiers, self.table
+        if not policy.active:
+            return
+        inviters = invited.inviters if invited is not None else np.zeros(0, dtype=np.int64)
+        tiers.award_points(table.points, table.active, posted, self._repliers, self.attended_today, inviters, policy.cfg)
+        members = table.is_member
+        table.tier[members] = tiers.tiers_from_points(table.points[members], policy.thresholds())
+        self.count.by_tier = np.bincount(table.tier[members], minlength=len(Tier)).astype(np.int64)
+        self.tally.cost_perks = self.count.by_tier[Tier.VIP] * policy.cfg.vip_perk_cost_per_day
+
+    def _staff_cost(self) -> float:
+        return economics.staff_cost(
+            len(self.experts), len(self.moderators), len(self.growth_officers), len(self.event_planners), self.cfg.economics
+        )
 
     def _admit(self, rows: np.ndarray, channel: Channel, start_engagement: float) -> None:
         if len(rows) == 0:
@@ -277,6 +386,7 @@ class CommunityModel(mesa.Model):
         self.count.members += len(rows)
         self.count.ever_joined += len(rows)
         self.count.by_channel[channel] += len(rows)
+        self.count.by_tier[Tier.NEWCOMER] += len(rows)
         self.tally.joins[channel] += len(rows)
         if channel != Channel.FOUNDER:
             self.newcomers_waiting.extend(rows.tolist())
@@ -288,9 +398,6 @@ class CommunityModel(mesa.Model):
         return float(np.dot(self.table.engagement, self.table.is_member.astype(np.float32)) / members)
 
     # -- lifecycle ----------------------------------------------------------------------------
-
-    def _snapshot_empty(self) -> StageSnapshot:
-        return StageSnapshot(self.count.members, 0.0, 0.0, 0.0)
 
     def snapshot(self) -> StageSnapshot:
         """Stage criteria over the last `window_days` days."""
@@ -336,5 +443,9 @@ class CommunityModel(mesa.Model):
         return [self.member(int(r)) for r in np.flatnonzero(self.table.is_member)]
 
     def member_graph(self):
-        """Today's members and the ties among them, as a networkx graph."""
-        return self.graph.to_networkx(self.table.is_member)
+        """Today's members and the ties among them (social graph + ties formed inside), as networkx."""
+        g = self.graph.to_networkx(self.table.is_member)
+        a, b = self.ties.edges()
+        keep = self.table.is_member[a] & self.table.is_member[b]
+        g.add_edges_from(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+        return g

@@ -2,7 +2,7 @@
 
 Row i is person i of the social graph, member or not. Every fact about a person lives in exactly
 one array here (struct of arrays); mechanics read and write whole arrays, and `Member` agents are
-handles onto rows. About 40 bytes per person.
+handles onto rows. About 55 bytes per person.
 """
 
 from __future__ import annotations
@@ -29,6 +29,25 @@ class Channel(IntEnum):
 
 JOIN_CHANNELS = (Channel.FOUNDER, Channel.ORGANIC, Channel.CAMPAIGN, Channel.REFERRAL)
 
+
+class Tier(IntEnum):
+    """User layer (用户分层), code stored in `MemberTable.tier`."""
+
+    NEWCOMER = 0
+    REGULAR = 1
+    CORE = 2
+    VIP = 3
+
+    @property
+    def zh(self) -> str:
+        """Chinese label."""
+        return ("新人", "普通成员", "核心成员", "VIP")[self]
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in metric columns."""
+        return self.name.lower()
+
 NEVER = -1  # day value for "has not happened"
 
 
@@ -45,6 +64,9 @@ class MemberTable:
         active: visited the community today.
         posts: posts written so far.
         invites_sent, rewarded_joins: referral counters.
+        points, tier: points earned (积分) and the Tier they give.
+        first_post_day: day of the first post (NEVER if none yet).
+        lift_until: last day of an event's lift on visits (NEVER if none).
     """
 
     def __init__(self, n: int):
@@ -60,6 +82,10 @@ class MemberTable:
         self.posts = np.zeros(n, dtype=np.int32)
         self.invites_sent = np.zeros(n, dtype=np.int32)
         self.rewarded_joins = np.zeros(n, dtype=np.int32)
+        self.points = np.zeros(n, dtype=np.float32)
+        self.tier = np.zeros(n, dtype=np.int8)
+        self.first_post_day = np.full(n, NEVER, dtype=np.int32)
+        self.lift_until = np.full(n, NEVER, dtype=np.int32)
 
     @property
     def eligible(self) -> np.ndarray:

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 DONE_MARKER = "DONE"
+INTEGER_UNITS = ("people", "people/day", "posts/day", "replies/day", "invitations/day", "incidents/day",
+                 "ties/day", "events/day", "orders/day", "code")
 
 
 class Recorder:
@@ -60,7 +62,7 @@ class Recorder:
         df = pd.DataFrame(rows, columns=[m.name for m in self.metrics])
         df.insert(0, "day", np.arange(len(df)))
         for m in self.metrics:
-            if m.unit in ("people", "people/day", "posts/day", "invitations/day", "code"):
+            if m.unit in INTEGER_UNITS:
                 df[m.name] = df[m.name].astype(np.int64)
         return df
 

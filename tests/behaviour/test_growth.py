@@ -50,8 +50,11 @@ def test_more_referral_grows_the_community_faster(small_config):
 
 
 def test_more_expert_content_keeps_a_higher_share_active_until_it_saturates(small_config):
+    # experts here can write as much as asked (no burnout), to isolate the value of content
+    base = small_config.replace(**{"capacity.expert_capacity_posts_per_week": 10_000.0})
+
     def active_share(posts_per_week):
-        cfg = small_config.replace(**{"policy.content.posts_per_week": posts_per_week})
+        cfg = base.replace(**{"policy.content.posts_per_week": posts_per_week})
         return np.mean([run(cfg.replace(seed=s)).timeseries["active_share"][1:].mean() for s in (1, 2, 3)])
 
     weekly, daily, twice_daily = active_share(1), active_share(7), active_share(14)

@@ -54,6 +54,7 @@ def mean_field_config(seed: int) -> SimConfig:
                 "p_churn_max_per_day": 0.0,
                 "p_discover_per_day": P_PER_DAY,
             },
+            "moderation": {"incidents_per_100_members_per_day": 0.0},  # no toxicity to thin visits
             "policy": {
                 "acquisition": {"name": "none"},
                 "referral": {"name": "open_invite", "p_invite_per_day": 2 * Q_PER_DAY, "p_accept": 0.5},
