@@ -69,23 +69,23 @@ class MemberTable:
         lift_until: last day of an event's lift on visits (NEVER if none).
     """
 
-    def __init__(self, n: int):
-        self.n = n
-        self.is_member = np.zeros(n, dtype=bool)
-        self.joined_day = np.full(n, NEVER, dtype=np.int32)
-        self.left_day = np.full(n, NEVER, dtype=np.int32)
-        self.channel = np.zeros(n, dtype=np.int8)
-        self.inviter = np.full(n, -1, dtype=np.int32)
-        self.engagement = np.zeros(n, dtype=np.float32)
-        self.p_post = np.zeros(n, dtype=np.float32)
-        self.active = np.zeros(n, dtype=bool)
-        self.posts = np.zeros(n, dtype=np.int32)
-        self.invites_sent = np.zeros(n, dtype=np.int32)
-        self.rewarded_joins = np.zeros(n, dtype=np.int32)
-        self.points = np.zeros(n, dtype=np.float32)
-        self.tier = np.zeros(n, dtype=np.int8)
-        self.first_post_day = np.full(n, NEVER, dtype=np.int32)
-        self.lift_until = np.full(n, NEVER, dtype=np.int32)
+    def __init__(self, n: int, xp=np):
+        self.n = n  # xp: numpy, or cupy for a table in GPU memory (backend=gpu)
+        self.is_member = xp.zeros(n, dtype=bool)
+        self.joined_day = xp.full(n, NEVER, dtype=np.int32)
+        self.left_day = xp.full(n, NEVER, dtype=np.int32)
+        self.channel = xp.zeros(n, dtype=np.int8)
+        self.inviter = xp.full(n, -1, dtype=np.int32)
+        self.engagement = xp.zeros(n, dtype=np.float32)
+        self.p_post = xp.zeros(n, dtype=np.float32)
+        self.active = xp.zeros(n, dtype=bool)
+        self.posts = xp.zeros(n, dtype=np.int32)
+        self.invites_sent = xp.zeros(n, dtype=np.int32)
+        self.rewarded_joins = xp.zeros(n, dtype=np.int32)
+        self.points = xp.zeros(n, dtype=np.float32)
+        self.tier = xp.zeros(n, dtype=np.int8)
+        self.first_post_day = xp.full(n, NEVER, dtype=np.int32)
+        self.lift_until = xp.full(n, NEVER, dtype=np.int32)
 
     @property
     def eligible(self) -> np.ndarray:
@@ -112,7 +112,7 @@ class MemberTable:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every per-person array by name (for snapshots and checkpoints)."""
-        return {k: v for k, v in vars(self).items() if isinstance(v, np.ndarray)}
+        return {k: v for k, v in vars(self).items() if hasattr(v, "shape") and hasattr(v, "nbytes")}
 
     @property
     def nbytes(self) -> int:
