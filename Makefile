@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`. Both set up .venv first.
-.PHONY: demo test setup lint bench clean
+.PHONY: demo test setup lint bench clean app
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -9,6 +9,9 @@ demo: setup
 
 test: setup
 	.venv/bin/python -m pytest -q
+
+app: setup
+	.venv/bin/community-sim-app
 
 lint: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -37,6 +37,12 @@ else
     "$PY" -m venv $VENV
 fi
 
+# The trainer app's front-end assets, served locally (no CDN needed); retried until they are there.
+if [ ! -d "$VENV/share/solara/cdn/vega-embed@6" ]; then
+    $VENV/bin/python scripts/fetch_solara_assets.py "$VENV/share/solara/cdn" \
+        || echo "warning: the trainer app will need internet access for its page assets" >&2
+fi
+
 HASH=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ -f $STAMP ] && [ "$(cat $STAMP)" = "$HASH" ]; then
     exit 0

@@ -1,0 +1,251 @@
+"""The trainer's interactive app: a Mesa SolaraViz page of a community growing through its stages.
+
+The page shows the members' network (coloured by join channel or engagement tier, newcomers next
+to whoever invited them), a banner with the lifecycle stage in Chinese and English, KPI charts
+(members by channel, active share, content, churn, cost, and toxicity when the model records it),
+sliders and pickers for the scenario and the main levers, Mesa's Step / Play / Reset, and buttons
+that inject an event (sim/viz/events.py). Every browser session gets its own community.
+
+Run it with `community-sim-app` (or `make app`); it serves on 127.0.0.1 and uses the front-end
+assets fetched by scripts/fetch_solara_assets.py, so the page renders with no internet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import solara
+from matplotlib.figure import Figure
+from mesa.visualization import Slider, SolaraViz
+from mesa.visualization.utils import force_update, update_counter
+
+from sim.lifecycle import Stage
+from sim.policies import REFERRAL_POLICIES
+from sim.viz.dashboard import STAGE_COLOURS
+from sim.viz.draw import (
+    colour_modes,
+    draw_event_markers,
+    draw_kpi,
+    draw_network,
+    draw_stage_bands,
+    font_rc,
+    kpi_panels,
+)
+from sim.viz.events import LABELS
+from sim.viz.trainer import DEFAULT_SCENARIO, ClassroomModel, scenario_config
+
+DEFAULT_PORT = 8765
+colour_mode = solara.reactive("channel")
+last_event = solara.reactive("")
+
+
+def scenario_names() -> list[str]:
+    """Scenario presets available in scenarios/."""
+    from sim.cli import config_dir, group_options  # noqa: PLC0415
+
+    return group_options(config_dir(), "scenario")
+
+
+def model_params() -> dict:
+    """The levers on the sidebar, starting at the default scenario's values."""
+    cfg = scenario_config(DEFAULT_SCENARIO)
+    return {
+        "scenario": {
+            "type": "Select",
+            "value": DEFAULT_SCENARIO,
+            "values": scenario_names(),
+            "label": "场景 scenario",
+        },
+        "posts_per_week": Slider(
+            "专家发帖/周 expert posts per week", int(cfg.policy.content.posts_per_week), 0, 28, 1
+        ),
+        "referral": {
+            "type": "Select",
+            "value": cfg.policy.referral.name,
+            "values": list(REFERRAL_POLICIES),
+            "label": "裂变策略 referral policy",
+        },
+        "n_moderators": Slider("管理员 moderators", cfg.staff.n_moderators, 0, 5, 1),
+        "budget_per_day": Slider(
+            "投放预算/天 budget per day (yuan)",
+            int(cfg.policy.acquisition.budget_per_day),
+            0,
+            500,
+            10,
+        ),
+        "seed": Slider("随机种子 seed", cfg.seed, 0, 99, 1),
+    }
+
+
+@solara.component
+def StageBanner(model):
+    """Day, stage (bilingual) and headline counts on the stage's colour."""
+    update_counter.get()
+    stage = Stage(int(model.stage))
+    members = model.count.members
+    active = model.tally.active
+    share = active / model.tally.members_start if model.tally.members_start else 0.0
+    style = {"background": STAGE_COLOURS[stage], "padding": "10px 16px", "border-radius": "6px"}
+    with solara.Column(style=style, classes=["stage-banner"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<span style='font-size:26px;font-weight:600'>{stage.zh} "
+            f"{stage.name.title()}</span>",
+            classes=["stage-label"],
+        )
+        solara.Text(
+            f"第 {model.day} 天 day {model.day} · {members:,} 成员 members · "
+            f"{active:,} 今日活跃 active today ({share:.0%}) · {model.cfg.scenario}"
+        )
+
+
+@solara.component
+def NetworkView(model):
+    """The members' network at their stable positions."""
+    update_counter.get()
+    rc, has_cjk = font_rc()
+    import matplotlib  # noqa: PLC0415
+
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(6, 6), dpi=85)
+        ax = fig.add_subplot()
+        n = draw_network(ax, model, colour_mode.value, has_cjk)
+        ax.set_title(
+            f"成员网络 members' network · {n:,}" if has_cjk else f"Members' network · {n:,}",
+            fontsize=10,
+        )
+        fig.tight_layout()
+    with solara.Column(classes=["network-view"]):
+        solara.ToggleButtonsSingle(value=colour_mode, values=colour_modes(model))
+        solara.FigureMatplotlib(fig, format="png")
+
+
+@solara.component
+def KpiCharts(model):
+    """KPI panels with stage bands and event markers."""
+    update_counter.get()
+    ts = model.recorder.frame()
+    rc, has_cjk = font_rc()
+    import matplotlib  # noqa: PLC0415
+
+    panels = kpi_panels(ts)
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(9, 6), dpi=80)
+        axes = list(fig.subplots(2, 3, sharex=True).flat)
+        for ax, panel in zip(axes, panels, strict=False):
+            draw_stage_bands(ax, ts["stage"].to_numpy())
+            draw_kpi(ax, ts, panel, has_cjk)
+            draw_event_markers(ax, model.events.log, has_cjk, text=panel == "members")
+            ax.set_xlim(0, max(model.cfg.days, 1))
+        for ax in axes[len(panels) :]:
+            ax.set_visible(False)
+        # Fixed margins: tight_layout would measure every label on every step.
+        fig.subplots_adjust(left=0.06, right=0.98, top=0.94, bottom=0.06, hspace=0.25, wspace=0.25)
+    with solara.Column(classes=["kpi-charts"]):
+        solara.FigureMatplotlib(fig, format="png")
+
+
+@solara.component
+def EventButtons(model):
+    """One button per event; the last event's effect is shown below."""
+    update_counter.get()
+
+    def inject(kind: str) -> None:
+        record = model.inject(kind)
+        last_event.set(f"第 {record.day} 天 day {record.day}: {record.label} — {record.note}")
+        force_update()
+
+    with solara.Column(classes=["event-buttons"]):
+        solara.Text("事件 Events")
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for kind, (zh, en) in LABELS.items():
+                solara.Button(
+                    f"{zh} {en}", on_click=lambda kind=kind: inject(kind), color="secondary"
+                )
+        if last_event.value:
+            solara.Text(last_event.value, classes=["last-event"])
+        for record in model.events.log[-5:]:
+            solara.Text(f"· d{record.day} {record.label}")
+
+
+@solara.component
+def ClassroomView(model):
+    """The main area: stage banner and events on top, network and KPI charts side by side."""
+    with solara.Column(style={"padding": "8px", "gap": "8px"}):
+        with solara.Columns([1, 1]):
+            StageBanner(model)
+            EventButtons(model)
+        with solara.Columns([2, 3]):
+            NetworkView(model)
+            KpiCharts(model)
+
+
+@solara.component
+def Page():
+    """One community per browser session, rebuilt by Reset from the sidebar's levers.
+
+    Mesa's SolaraViz draws the app bar and the sidebar (Step / Play / Reset and the levers); the
+    main area is laid out here rather than in SolaraViz's draggable grid, whose fixed cell heights
+    clip a network and six charts.
+    """
+    model = solara.use_reactive(solara.use_memo(ClassroomModel, []))
+    SolaraViz(
+        model,
+        components=[],
+        model_params=model_params(),
+        name="社群运营 · community growth (trainer)",
+        play_interval=200,
+    )
+    ClassroomView(model.value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`community-sim-app`: serve the app on this computer (127.0.0.1 unless --host says otherwise)."""
+    parser = argparse.ArgumentParser(prog="community-sim-app", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1, this computer only)",
+    )
+    args = parser.parse_args(argv)
+    env = dict(os.environ)
+    # Serve the front-end from the local cache; no CDN, no telemetry (classrooms are often offline).
+    env.setdefault(
+        "SOLARA_ASSETS_PROXY_CACHE_DIR", str(Path(sys.prefix) / "share" / "solara" / "cdn")
+    )
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    cache = Path(env["SOLARA_ASSETS_PROXY_CACHE_DIR"])
+    if not (cache / "requirejs@2.3.6").is_dir():
+        print(
+            f"warning: no front-end assets in {cache}; run `python scripts/fetch_solara_assets.py` "
+            "or the page will need internet access",
+            file=sys.stderr,
+        )
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.viz.app:Page",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-open",
+    ]
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Drawing the trainer's pictures on matplotlib axes: the members' network and the KPI panels.
+
+Shared by the interactive app (sim/viz/app.py) and the animations (sim/viz/animate.py). Labels are
+bilingual when a CJK font is installed and English otherwise (sim/viz/dashboard.py `cjk_font`), so
+no empty boxes are drawn. Functions take `Figure`/`Axes` objects, never pyplot state, so the app
+can draw from several threads.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+
+from sim import population
+from sim.lifecycle import Stage
+from sim.population import Channel
+from sim.viz.dashboard import STAGE_COLOURS, cjk_font
+from sim.viz.layout import tie_segments
+
+CHANNEL_STYLE = {  # colour, Chinese, English (the dashboard's channel names)
+    Channel.FOUNDER: ("#d62728", "种子用户", "founder"),
+    Channel.ORGANIC: ("#2ca02c", "自然增长", "organic"),
+    Channel.CAMPAIGN: ("#ff7f0e", "投放", "campaign"),
+    Channel.REFERRAL: ("#1f77b4", "裂变", "referral"),
+}
+# Engagement tiers for colouring (thresholds are a drawing choice, not a model parameter).
+ENGAGEMENT_TIERS = (
+    (0.7, "#6a3d9a", "核心", "core"),
+    (0.4, "#1f77b4", "活跃", "engaged"),
+    (0.0, "#a6cee3", "边缘", "casual"),
+)
+TIER_COLOURS = ("#9e9e9e", "#41ab5d", "#2171b5", "#cb181d")  # newcomer, regular, core, VIP
+COLOUR_MODES = ("channel", "engagement", "tier")
+KPI_PANELS = ("members", "active_share", "content", "churn", "cost", "toxicity")
+
+
+@lru_cache(maxsize=1)
+def _find_cjk_font() -> str | None:
+    """A CJK font's name; fonts installed after matplotlib built its font cache are added first."""
+    font = cjk_font()
+    if font is None:
+        for path in font_manager.findSystemFonts():
+            if "CJK" in Path(path).name or "WenQuanYi" in path:
+                font_manager.fontManager.addfont(path)
+        font = cjk_font()
+    return font
+
+
+def font_rc() -> tuple[dict, bool]:
+    """rcParams that draw Chinese when a CJK font is installed, and whether one is."""
+    font = _find_cjk_font()
+    return ({"font.family": [font, "DejaVu Sans"]} if font else {}), font is not None
+
+
+def label(zh: str, en: str, has_cjk: bool) -> str:
+    """'中文 English' with a CJK font, else 'English'."""
+    return f"{zh} {en}" if has_cjk else en
+
+
+def stage_label(stage: Stage, has_cjk: bool) -> str:
+    """'成长期 GROW' with a CJK font, else 'GROW'."""
+    return stage.label if has_cjk else stage.name
+
+
+def colour_modes(model) -> list[str]:
+    """The colourings this model supports (tiers only when the member table keeps them)."""
+    return [m for m in COLOUR_MODES if m != "tier" or hasattr(model.table, "tier")]
+
+
+def member_colours(model, rows: np.ndarray, mode: str) -> np.ndarray:
+    """One colour per member row: by join channel, engagement band or user tier (用户分层)."""
+    table = model.table
+    out = np.empty(len(rows), dtype=object)
+    if mode == "tier" and hasattr(table, "tier"):
+        out[:] = np.asarray(TIER_COLOURS, dtype=object)[
+            np.clip(table.tier[rows], 0, len(TIER_COLOURS) - 1)
+        ]
+        return out
+    if mode == "engagement":
+        eng = table.engagement[rows]
+        out[:] = ENGAGEMENT_TIERS[-1][1]
+        for lo, colour, _, _ in reversed(ENGAGEMENT_TIERS[:-1]):
+            out[eng >= lo] = colour
+        return out
+    codes = table.channel[rows]
+    for channel, (colour, _, _) in CHANNEL_STYLE.items():
+        out[codes == channel] = colour
+    return out
+
+
+def legend_handles(mode: str, has_cjk: bool) -> list[Line2D]:
+    """Legend entries for the colour mode."""
+    tier = getattr(population, "Tier", None)
+    if mode == "tier" and tier is not None:
+        items = [
+            (TIER_COLOURS[t], label(t.zh, t.name.lower(), has_cjk))
+            for t in tier
+            if t < len(TIER_COLOURS)
+        ]
+    elif mode == "engagement":
+        items = [(c, label(zh, en, has_cjk)) for _, c, zh, en in ENGAGEMENT_TIERS]
+    else:
+        items = [(c, label(zh, en, has_cjk)) for c, zh, en in CHANNEL_STYLE.values()]
+    return [
+        Line2D([], [], marker="o", ls="", color=c, label=text, markersize=6) for c, text in items
+    ]
+
+
+def draw_members(ax, model, mode: str = "channel") -> list:
+    """Draw today's members at their layout positions and the ties among them; returns the artists.
+
+    Active members are drawn larger and opaque, the others faded, so a quiet community looks quiet.
+    """
+    table, layout = model.table, model.layout
+    rows = np.flatnonzero(table.is_member & layout.placed)
+    segments = tie_segments(layout, model.graph, table.is_member, getattr(model, "ties", None))
+    artists = [
+        ax.add_collection(
+            LineCollection(segments, colors="#555555", linewidths=0.3, alpha=0.25, zorder=1),
+            autolim=False,
+        )
+    ]
+    active = table.active[rows]
+    colours = member_colours(model, rows, mode)
+    for is_active, alpha, size in ((False, 0.35, 9), (True, 1.0, 16)):
+        pick = active == is_active
+        artists.append(
+            ax.scatter(
+                *layout.pos[rows[pick]].T,
+                c=list(colours[pick]),
+                s=size,
+                alpha=alpha,
+                lw=0,
+                zorder=2,
+            )
+        )
+    return artists
+
+
+def frame_network_axes(ax, extent: float, mode: str, has_cjk: bool) -> None:
+    """Square, unticked axes of half-width `extent` with the colour legend."""
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.legend(handles=legend_handles(mode, has_cjk), loc="lower left", fontsize=7, framealpha=0.8)
+
+
+def draw_network(
+    ax, model, mode: str = "channel", has_cjk: bool = False, extent: float | None = None
+) -> int:
+    """Draw the members' network with its legend; returns the number of members drawn.
+
+    Args:
+        ax: matplotlib Axes.
+        model: a ClassroomModel, or anything with `table`, `layout` and `graph`.
+        mode: "channel" or "engagement".
+        has_cjk: whether labels may use Chinese.
+        extent: half-width of the view (fixed across frames in animations); None fits today's members.
+    """
+    draw_members(ax, model, mode)
+    rows = np.flatnonzero(model.table.is_member & model.layout.placed)
+    if extent is None:
+        extent = 1.15 * float(np.abs(model.layout.pos[rows]).max()) if len(rows) else 1.5
+    frame_network_axes(ax, extent, mode, has_cjk)
+    return len(rows)
+
+
+def draw_stage_bands(ax, stage_codes: np.ndarray) -> None:
+    """Shade the days of each stage spell from the daily stage codes."""
+    if len(stage_codes) == 0:
+        return
+    change = np.flatnonzero(np.diff(stage_codes)) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(stage_codes)]])
+    for a, b in zip(starts, ends, strict=True):
+        ax.axvspan(a, b, color=STAGE_COLOURS[Stage(int(stage_codes[a]))], lw=0, zorder=0)
+
+
+def draw_event_markers(ax, events, has_cjk: bool, text: bool = True) -> None:
+    """Dashed vertical lines at injected events, labelled at the top of the axes."""
+    for k, ev in enumerate(events):
+        ax.axvline(ev.day, color="#444444", ls="--", lw=1, zorder=3)
+        if text:
+            name = ev.label if has_cjk else ev.label.split(" ", 1)[1]
+            ax.text(
+                ev.day,
+                0.97 - 0.1 * (k % 3),
+                f" {name}",
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                va="top",
+                ha="left",
+                color="#222222",
+                zorder=4,
+            )
+
+
+def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
+    """Draw one KPI panel of the daily time series `ts` (a DataFrame with a `day` column)."""
+    day = ts["day"].to_numpy()
+    roll = lambda col: ts[col].rolling(7, min_periods=1).mean()  # noqa: E731 - weekly smoothing
+    if panel == "members":
+        keys = [c for c in CHANNEL_STYLE if f"members_{CHANNEL_STYLE[c][2]}" in ts]
+        ax.stackplot(
+            day,
+            [ts[f"members_{CHANNEL_STYLE[c][2]}"] for c in keys],
+            colors=[CHANNEL_STYLE[c][0] for c in keys],
+            labels=[label(CHANNEL_STYLE[c][1], CHANNEL_STYLE[c][2], has_cjk) for c in keys],
+            alpha=0.85,
+        )
+        ax.set_title(label("成员(按来源)", "Members by channel", has_cjk), fontsize=9)
+        ax.legend(loc="upper left", fontsize=6)
+    elif panel == "active_share":
+        ax.plot(day, ts["active_share"], color="#1f77b4", lw=0.8, alpha=0.4)
+        ax.plot(day, roll("active_share"), color="#1f77b4", lw=1.8)
+        ax.set_ylim(0, 1)
+        ax.set_title(label("日活占比", "Daily active share", has_cjk), fontsize=9)
+    elif panel == "content":
+        ax.plot(day, roll("posts_member"), label=label("成员内容", "member posts", has_cjk))
+        ax.plot(day, roll("posts_expert"), label=label("专家内容", "expert posts", has_cjk))
+        ax.set_title(label("内容量/天", "Posts per day", has_cjk), fontsize=9)
+        ax.legend(loc="upper left", fontsize=6)
+    elif panel == "churn":
+        # Lines, not bars: a bar per day costs a patch each and makes redrawing slow.
+        ax.plot(day, ts["leaves"], color="#d62728", lw=0.8, alpha=0.4)
+        ax.plot(day, roll("leaves"), color="#d62728", lw=1.8)
+        ax.set_title(label("流失人数/天", "Leaves per day", has_cjk), fontsize=9)
+    elif panel == "cost":
+        ax.plot(day, ts["cost"].cumsum(), color="#8c564b", lw=1.8)
+        ax.set_title(label("累计成本(元)", "Cost so far (yuan)", has_cjk), fontsize=9)
+    elif panel == "toxicity":
+        ax.plot(day, ts["toxicity"], color="#7f7f7f", lw=1.5)
+        ax.set_title(label("毒性", "Toxicity", has_cjk), fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)
+
+
+def kpi_panels(ts) -> list[str]:
+    """The KPI panels this time series can fill (toxicity only when the model records it)."""
+    return [p for p in KPI_PANELS if p != "toxicity" or "toxicity" in ts]

@@ -1,0 +1,98 @@
+"""`community-sim-animate`: the files a trainer gets from a finished run, and its bad-input lines."""
+
+from __future__ import annotations
+
+import imageio_ffmpeg
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from sim.viz.animate import capture, frame_days, main
+
+EVERY = 5
+
+
+@pytest.fixture(scope="module")
+def animated(staged_run_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("animation")
+    assert (
+        main(
+            [
+                str(staged_run_dir),
+                "--out",
+                str(out),
+                "--every",
+                str(EVERY),
+                "--event",
+                "30:offline_event",
+            ]
+        )
+        == 0
+    )
+    return out
+
+
+def count_panels(path) -> int:
+    """Panels of a storyboard strip: coloured frames separated by white gutters, read off the image."""
+    img = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    row = img[int(img.shape[0] * 0.97)]  # below the drawings, inside every panel's coloured frame
+    coloured = (np.abs(row - 255).sum(axis=1) > 12).astype(int)
+    return int((np.diff(np.concatenate([[0], coloured])) == 1).sum())
+
+
+def test_frame_days_cover_the_run_and_end_on_its_last_day():
+    assert frame_days(60, 5) == list(range(0, 61, 5))
+    assert frame_days(62, 5)[-2:] == [60, 62]
+
+
+def test_gif_and_mp4_have_one_frame_per_snapshot_day(animated, staged_config):
+    expected = len(frame_days(staged_config.days, EVERY))
+    gif = Image.open(animated / "animation.gif")
+    assert gif.n_frames == expected
+    assert gif.size == (1280, 720)
+    n_frames, _ = imageio_ffmpeg.count_frames_and_secs(str(animated / "animation.mp4"))
+    assert n_frames == expected
+
+
+def test_frames_change_as_the_community_grows(animated):
+    gif = Image.open(animated / "animation.gif")
+    first = np.asarray(gif.convert("RGB")).astype(int)
+    gif.seek(gif.n_frames - 1)
+    last = np.asarray(gif.convert("RGB")).astype(int)
+    assert np.abs(first - last).sum(axis=2).astype(bool).mean() > 0.01
+
+
+def test_storyboard_has_one_panel_per_stage_reached(animated, staged_config):
+    _, _, panels = capture(staged_config, EVERY, {30: ["offline_event"]})
+    stages = [p.stage for p in panels]
+    assert len(stages) >= 2 and len(set(stages)) == len(stages)
+    assert count_panels(animated / "storyboard.png") == len(stages)
+
+
+def test_the_rerun_reproduces_the_recorded_run(staged_run_dir, staged_config):
+    model, _, _ = capture(staged_config, EVERY)
+    recorded = pd.read_parquet(staged_run_dir / "timeseries.parquet")
+    assert np.array_equal(model.recorder.frame()["members"], recorded["members"])
+    assert np.array_equal(model.recorder.frame()["stage"], recorded["stage"])
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["{missing}"], "no config.yaml here"),
+        (["{unfinished}"], "did not finish"),
+        (["{run}", "--event", "30:flood"], "write DAY:KIND"),
+        (["{run}", "--event", "999:campaign"], "the day must be between"),
+        (["{run}", "--every", "0"], "must be positive"),
+    ],
+)
+def test_bad_input_gets_one_line_and_exit_code_2(args, says, staged_run_dir, tmp_path, capsys):
+    unfinished = tmp_path / "unfinished"
+    unfinished.mkdir()
+    (unfinished / "config.yaml").write_text((staged_run_dir / "config.yaml").read_text())
+    paths = {"missing": tmp_path / "nope", "unfinished": unfinished, "run": staged_run_dir}
+    assert main([a.format(**paths) for a in args] + ["--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and says in err and "\n" not in err
+    assert not (tmp_path / "out" / "animation.gif").exists()

@@ -1,0 +1,59 @@
+"""The incremental layout: the picture grows around whoever brought newcomers in, and never jumps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.population import Channel
+from sim.viz.layout import NEIGHBOUR_OFFSET, tie_segments
+from sim.viz.trainer import ClassroomModel
+
+
+@pytest.fixture(scope="module")
+def referral_model(staged_config):
+    """The staged community with eager inviters, stepped 40 days, with positions at day 20 kept."""
+    cfg = staged_config.replace(
+        **{"policy.referral.p_invite_per_day": 0.3, "policy.referral.p_accept": 0.5}
+    )
+    model = ClassroomModel(cfg=cfg)
+    for _ in range(20):
+        model.step()
+    model.pos_day20 = model.layout.pos.copy()
+    for _ in range(20):
+        model.step()
+    return model
+
+
+def test_referred_newcomers_are_placed_next_to_whoever_invited_them(referral_model):
+    table, pos = referral_model.table, referral_model.layout.pos
+    referred = np.flatnonzero((table.channel == Channel.REFERRAL) & (table.inviter >= 0))
+    assert len(referred) >= 20, "the fixture should produce referral joins"
+    to_inviter = np.hypot(*(pos[referred] - pos[table.inviter[referred]]).T)
+    assert np.all(to_inviter <= NEIGHBOUR_OFFSET + 1e-5)
+    # ...which is close compared with the community's spread: a random pair of members is far apart.
+    everyone = np.flatnonzero(table.joined_day >= 0)
+    rng = np.random.default_rng(0)
+    a, b = rng.choice(everyone, 500), rng.choice(everyone, 500)
+    assert np.median(to_inviter) < 0.3 * np.median(np.hypot(*(pos[a] - pos[b]).T))
+
+
+def test_members_keep_their_place_as_the_community_grows(referral_model):
+    before = referral_model.pos_day20
+    placed_then = ~np.isnan(before[:, 0])
+    now = referral_model.layout.pos
+    assert placed_then.sum() >= 30
+    assert np.array_equal(now[placed_then], before[placed_then])
+    assert (~np.isnan(now[:, 0])).sum() > placed_then.sum(), "newcomers after day 20 get places too"
+
+
+def test_every_member_has_a_place_and_ties_join_members_only(referral_model):
+    table, layout = referral_model.table, referral_model.layout
+    assert np.all(layout.placed[table.is_member])
+    segments = tie_segments(
+        layout, referral_model.graph, table.is_member, getattr(referral_model, "ties", None)
+    )
+    assert len(segments) > 0
+    assert not np.isnan(segments).any(), (
+        "a tie to someone without a place would be drawn to nowhere"
+    )
