@@ -124,10 +124,11 @@ class CommunityModel(mesa.Model):
     def __init__(self, cfg: SimConfig, graph: SocialGraph | None = None):
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
-        self.streams = RngStreams(cfg.seed)
         self.backend = get_backend(cfg.backend)
-        self.graph = graph if graph is not None else build_graph(cfg.network, self.streams)
-        self.table = MemberTable(self.graph.n)
+        self.streams = RngStreams(cfg.seed, xp=self.backend.xp)  # cupy: the day's uniforms on the GPU
+        graph = graph if graph is not None else build_graph(cfg.network, self.streams)
+        self.graph = graph.on(self.backend)  # the CSR in device memory for backend=gpu
+        self.table = MemberTable(self.graph.n, xp=self.backend.xp)
         self.ties = InteractionTies(self.graph.n)
         self.policies = Policies.from_config(cfg.policy)
         self.day = 0

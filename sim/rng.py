@@ -29,11 +29,37 @@ def stream_key(seed: int, name: str) -> np.ndarray:
     return np.array([int(seed) & _MASK64, int.from_bytes(digest, "little")], dtype=np.uint64)
 
 
+class DeviceGenerator:
+    """A day's generator for a run on the GPU: full arrays on the device, small draws on the host.
+
+    `random(size)` (the mechanics' uniforms) is drawn on the device by cuRAND's Philox4x32-10;
+    every other method (`poisson`, `permutation`, `integers`, `choice`, `standard_normal`, ...,
+    used for a handful of staff decisions) is the host generator's, so its results are the
+    CPU's for the same seed.
+    """
+
+    def __init__(self, host: np.random.Generator, xp, seed: int):
+        self._host = host
+        self._device = xp.random.RandomState(seed, method=CURAND_PHILOX4_32_10)
+        self._xp = xp
+
+    def random(self, size=None, dtype=np.float64):
+        """Uniforms in [0, 1) on the device (a host float for size=None)."""
+        if size is None:
+            return self._host.random()
+        return self._device.random_sample(size, dtype=self._xp.dtype(dtype))
+
+    def __getattr__(self, name):
+        return getattr(self._host, name)
+
+
 class RngStreams:
     """Named random streams derived from one seed.
 
     Args:
         seed: the run's seed (any non-negative integer).
+        xp: the run's array module; with cupy, `day` hands out `DeviceGenerator`s whose uniform
+            arrays are made in GPU memory (set-up draws stay on the host).
 
     Example:
         >>> streams = RngStreams(3)
@@ -43,19 +69,28 @@ class RngStreams:
 
     SETUP_DAY = -1  # counter slot used for draws made while building the world
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, xp=np):
         if int(seed) < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed}")
         self.seed = int(seed)
+        self.xp = xp
 
     def day(self, name: str, day: int) -> np.random.Generator:
         """A fresh generator for stream `name` on simulated day `day`."""
-        counter = np.array([0, 0, int(day) & _MASK64, 0], dtype=np.uint64)
-        return np.random.Generator(np.random.Philox(key=stream_key(self.seed, name), counter=counter))
+        host = self._host(name, day)
+        if self.xp is np:
+            return host
+        return DeviceGenerator(host, self.xp, self.device_seed(name, day))
 
     def setup(self, name: str) -> np.random.Generator:
-        """A generator for set-up decisions of family `name` (graph, founders, traits)."""
-        return self.day(name, self.SETUP_DAY)
+        """A host generator for set-up decisions of family `name` (graph, founders, traits)."""
+        return self._host(name, self.SETUP_DAY)
+
+    def _host(self, name: str, day: int) -> np.random.Generator:
+        counter = np.array([0, 0, int(day) & _MASK64, 0], dtype=np.uint64)
+        return np.random.Generator(
+            np.random.Philox(key=stream_key(self.seed, name), counter=counter)
+        )
 
     def uniform(self, name: str, day: int, n: int, xp=np):
         """Day `day`'s `n` float32 uniforms in [0, 1) of stream `name`, on `xp`'s device."""
@@ -67,11 +102,12 @@ class RngStreams:
         On numpy this is exactly `day(name, day).random(n, dtype=float32)` repeated, so results
         do not depend on whether a caller uses this or the generator directly.
         """
-        if xp is np:
-            g = self.day(name, day)
-            return tuple(g.random(n, dtype=np.float32) for _ in range(count))
-        g = xp.random.RandomState(self.device_seed(name, day), method=CURAND_PHILOX4_32_10)
-        return tuple(g.random_sample(n, dtype=xp.float32) for _ in range(count))
+        g = (
+            self._host(name, day)
+            if xp is np
+            else DeviceGenerator(self._host(name, day), xp, self.device_seed(name, day))
+        )
+        return tuple(g.random(n, dtype=np.float32) for _ in range(count))
 
     def device_seed(self, name: str, day: int) -> int:
         """A 63-bit seed for a device generator, a hash of (seed, stream name, day)."""
