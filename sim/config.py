@@ -226,6 +226,11 @@ class SimConfig:
     seed: int = param(0, lo=0, hi=2**63 - 1, help="the run's one seed")
     days: int = param(365, lo=1, hi=100_000, help="simulated days (one step is one day)")
     backend: str = param("cpu", choices=("cpu", "gpu"), help="array backend")
+    member_agents_max_people: int = param(
+        50_000, lo=0, hi=500_000_000, source="measured: ~23 us and ~330 B per handle (docs/performance.md)",
+        help="populations up to this size get a Mesa Member agent for every member as they join; "
+        "larger ones make handles on demand (model.member(row))",
+    )
     network: NetworkConfig = field(default_factory=NetworkConfig)
     founders: FoundersConfig = field(default_factory=FoundersConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)

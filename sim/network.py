@@ -31,11 +31,15 @@ def _to_host(a) -> np.ndarray:
     return a.get() if hasattr(a, "get") else np.asarray(a)
 
 
-def _owners(counts, ends, total: int, xp):
-    """For each of `total` gathered slots, the index of the segment it belongs to."""
-    if xp is np:
+def _owners(counts, ends, total: int, xp, search: bool | None = None):
+    """For each of `total` gathered slots, the index of the segment it belongs to.
+
+    numpy repeats; on the GPU (or with `search=True`) a binary search over the segment ends
+    does the same, because cupy.repeat wants the counts on the host.
+    """
+    if not (xp is not np if search is None else search):
         return np.repeat(np.arange(len(counts)), counts)
-    return xp.searchsorted(ends, xp.arange(total), side="right")  # cupy.repeat wants host counts
+    return xp.searchsorted(ends, xp.arange(total), side="right")
 
 
 class SocialGraph:

@@ -1,0 +1,112 @@
+"""Scale-related behaviour that can be checked on the CPU with small sizes.
+
+Claims: the linear-time CSR build gives exactly the adjacency of the edge list; the scatter count
+over a few active people equals the sparse mat-vec (both code paths, the GPU's included, with
+numpy as the array module); the day's uniform draws are the same through `uniform(s)` as through
+the stream's generator (so common random numbers hold whichever a mechanic uses); small runs keep
+a Mesa agent for every member and large ones make handles only on demand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sim.agents import Member
+from sim.backend import CPU, get_backend, gpu_available
+from sim.config import SimConfig
+from sim.model import CommunityModel
+from sim.network import SocialGraph, _owners, small_world
+from sim.rng import RngStreams
+
+
+def test_csr_build_matches_the_adjacency_of_the_edge_list():
+    rng = np.random.default_rng(4)
+    n = 500
+    src, dst = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    g = SocialGraph.from_edges(n, src, dst)
+    keep = src != dst
+    expected = sp.coo_array((np.ones(keep.sum()), (src[keep], dst[keep])), shape=(n, n)).tocsr()
+    expected = ((expected + expected.T) > 0).astype(np.int8).tocsr()
+    expected.sort_indices()
+    assert np.array_equal(g.indptr, expected.indptr) and np.array_equal(g.indices, expected.indices)
+
+
+@pytest.mark.parametrize("n_active", [0, 3, 40, 900])
+def test_scatter_count_over_active_friends_equals_the_mat_vec(n_active):
+    g = small_world(3000, 10, 0.2, np.random.default_rng(1))
+    x = np.zeros(g.n, dtype=np.float32)
+    x[np.random.default_rng(2).choice(g.n, n_active, replace=False)] = 1.0
+    full = g._adj @ x
+    assert np.array_equal(g.neighbour_count(x), full)
+    rows = np.flatnonzero(x)
+    assert np.array_equal(g.scatter_count(rows), full)
+    deg = g.degree[rows]
+    ends = np.cumsum(deg)
+    assert np.array_equal(
+        _owners(deg, ends, int(deg.sum()), np, search=True), _owners(deg, ends, int(deg.sum()), np)
+    )
+
+
+def test_uniform_draws_are_the_stream_generators_draws():
+    s = RngStreams(9)
+    g = s.day("referral", 12)
+    by_generator = [g.random(1000, dtype=np.float32) for _ in range(4)]
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(s.uniforms("referral", 12, 1000, 4), by_generator, strict=True)
+    )
+    assert np.array_equal(s.uniform("churn", 3, 10), s.day("churn", 3).random(10, dtype=np.float32))
+
+
+def test_the_cpu_backend_keeps_the_graph_and_table_on_the_host():
+    g = small_world(100, 4, 0.1, np.random.default_rng(0))
+    assert g.on(CPU) is g and get_backend("cpu") is CPU
+
+
+def small_run(max_people: int) -> CommunityModel:
+    cfg = SimConfig.from_dict(
+        {
+            "days": 30,
+            "seed": 2,
+            "member_agents_max_people": max_people,
+            "network": {"kind": "small_world", "n_people": 2000},
+            "output": {"plots": False},
+        }
+    )
+    model = CommunityModel(cfg)
+    for _ in range(cfg.days):
+        model.step()
+    return model
+
+
+def test_small_runs_keep_a_mesa_agent_for_every_member_and_large_ones_make_them_on_demand():
+    small = small_run(max_people=50_000)
+    handles = small.agents_by_type[Member]
+    ever = {int(r) for r in np.flatnonzero(small.table.joined_day >= 0)}
+    assert {h.row for h in handles} == ever and len(ever) > 20
+    assert all(h.is_member == bool(small.table.is_member[h.row]) for h in handles)
+    large = small_run(max_people=1000)  # this population counts as large
+    assert Member not in large.agents_by_type
+    row = int(np.flatnonzero(large.table.is_member)[0])
+    assert large.member(row).is_member and len(large.agents_by_type[Member]) == 1
+
+
+@pytest.mark.skipif(not gpu_available(), reason="needs CuPy and a CUDA GPU")
+def test_a_gpu_run_keeps_its_arrays_on_the_device_and_grows_like_the_cpu_run():
+    base = {
+        "days": 60,
+        "network": {"kind": "small_world", "n_people": 20_000},
+        "output": {"plots": False},
+    }
+    cpu, gpu = [], []
+    for seed in range(5):
+        for backend, out in (("cpu", cpu), ("gpu", gpu)):
+            model = CommunityModel(SimConfig.from_dict({**base, "seed": seed, "backend": backend}))
+            for _ in range(60):
+                model.step()
+            out.append(model.count.members)
+            if backend == "gpu":
+                assert type(model.table.engagement).__module__.startswith("cupy")
+    assert abs(np.mean(gpu) - np.mean(cpu)) <= 0.1 * np.mean(cpu)
