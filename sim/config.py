@@ -113,12 +113,12 @@ class MemberConfig:
     )
     value_base: float = param(0.15, lo=0.0, hi=1.0, help="value of a visit with no content or friends")
     p_post_median: float = param(
-        0.02, lo=0.0, hi=1.0,
-        help="median chance an active member posts on a visit",
-        source="participation inequality 90-9-1 (Nielsen 2006; van Mierlo 2014)",
+        0.004, lo=0.0, hi=100.0,
+        help="median posting rate of an active member, posts per visit (log-normal over people)",
+        source="tuned so that about a quarter ever post and the top 1% write about half or more: 90-9-1 (Nielsen 2006); van Mierlo 2014",
     )
     p_post_sigma: float = param(
-        1.6, lo=0.0, hi=10.0, help="log-normal spread of posting propensity (heavy tail of super-posters)"
+        2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)"
     )
     member_post_quality: float = param(0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1")
     p_churn_max_per_day: float = param(

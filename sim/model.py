@@ -159,7 +159,8 @@ class CommunityModel(mesa.Model):
         """Heavy-tailed posting propensity for everyone (participation inequality)."""
         m = self.cfg.member
         z = self.streams.setup("traits").standard_normal(self.table.n, dtype=np.float32)
-        self.table.p_post[:] = np.minimum(1.0, m.p_post_median * np.exp(m.p_post_sigma * z))
+        # capped at 20 posts a visit: beyond that a member is a spam bot, not a super-poster
+        self.table.p_post[:] = np.minimum(20.0, m.p_post_median * np.exp(m.p_post_sigma * z))
 
     def _seat_founders(self) -> None:
         f = self.cfg.founders
@@ -240,14 +241,15 @@ class CommunityModel(mesa.Model):
         """
         m, ic, table, day, t = self.cfg.member, self.cfg.interaction, self.table, self.day, self.tally
         p_post = table.p_post * self.policies.tiers.multipliers("post")[table.tier]
-        u = self.streams.day("posting", day).random(table.n, dtype=np.float32)
-        posted = content.members_post(table.active, p_post, u)
-        table.posts += posted
-        t.posts_member = content.post_count(posted)
+        g = self.streams.day("posting", day)
+        posted = content.members_post(table.active, p_post, g.random(table.n, dtype=np.float32))
+        posters = np.flatnonzero(posted)
+        written = content.posts_written(p_post[posters], g)
+        table.posts[posters] += written
+        t.posts_member = int(written.sum())
         self.feed_stock = self.feed_stock * content.stale_factor(m.content_half_life_days) + (
             m.member_post_quality * t.posts_member
         )
-        posters = np.flatnonzero(posted)
         self._repliers = self._replies(p_post, posters)
         boosts = [self._first_replies(posters), self._answers(posters)]
         return posted, boosts

@@ -21,11 +21,13 @@ def content_value(feed_stock: float, saturation_posts: float) -> float:
     return 1.0 - math.exp(-feed_stock / saturation_posts)
 
 
-def members_post(active, p_post, u):
-    """Who of today's active members writes a post (at most one each, chance p_post)."""
-    return active & (u < p_post)
+def members_post(active, post_rate, u):
+    """Who of today's active members writes at least one post (chance 1 - exp(-rate))."""
+    xp = xp_of(active)
+    return active & (u < -xp.expm1(-post_rate))
 
 
-def post_count(posted) -> int:
-    """Number of posts written (host integer)."""
-    return int(xp_of(posted).count_nonzero(posted))
+def posts_written(post_rate_of_posters, rng):
+    """Posts by each member who posts today: 1 + Poisson(rate), so prolific members write several
+    a day (the heavy tail of participation inequality is not capped at one post a day)."""
+    return 1 + rng.poisson(post_rate_of_posters)

@@ -80,7 +80,7 @@ def test_members_today_are_yesterday_plus_joins_minus_leaves(small_config):
 
 
 def test_every_referral_join_records_an_inviter_who_is_a_friend(small_config):
-    result = run(small_config.replace(**{"policy.referral.p_invite_per_day": 0.2}))
+    result = run(small_config.replace(**{"policy.referral.p_invite_per_day": 0.5}))
     table, graph = result.model.table, result.model.graph
     referred = np.flatnonzero(table.channel == Channel.REFERRAL)
     assert len(referred) > 20
