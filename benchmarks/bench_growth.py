@@ -227,7 +227,7 @@ def plan(quick: bool) -> list[tuple[str, int, int, str]]:
             ("ours", 100_000, 60, "core")
         ]
     runs = [(m, n, 60, "core") for n in (1000, 10_000, 100_000) for m in ("ours", "reference")]
-    runs += [("ours", 1_000_000, 60, "core"), ("ours", 10_000_000, 60, "core")]
+    runs += [("ours", 1_000_000, 60, "core"), ("ours", 10_000_000, 30, "core")]
     runs += [
         ("ours", 100_000, 60, "busy"),
         ("reference", 100_000, 60, "busy"),
@@ -237,7 +237,7 @@ def plan(quick: bool) -> list[tuple[str, int, int, str]]:
         ("ours", 1_000_000, 100, "core"),
         ("ours", 1_000_000, 100, "full"),
     ]  # the 1e6 x 100-day run
-    runs += [("ours", 10_000_000, 60, "full")]
+    runs += [("ours", 10_000_000, 30, "full")]
     return runs
 
 
