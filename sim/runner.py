@@ -96,6 +96,8 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
     final = ts.iloc[-1]
     cost_total = float(ts["cost"].sum())
     posts_m, posts_e = int(ts["posts_member"].sum()), int(ts["posts_expert"].sum())
+    revenue = float(ts["revenue"].sum())
+    acquired = int(ts["joins"][1:].sum())
     reached = [Stage[s] for s in stages["stage"]]
     healthy = [s for s in reached if s != Stage.DECLINE]
     return {
@@ -119,7 +121,15 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "posts_member_total": posts_m,
         "member_content_share": round(posts_m / (posts_m + posts_e), 4) if posts_m + posts_e else 0.0,
         "cost_total_yuan": round(cost_total, 2),
+        "cost_by_kind_yuan": {k: round(float(ts[c].sum()), 2) for k, c in (
+            ("staff", "cost_staff"), ("campaigns", "campaign_spend"), ("referral_rewards", "referral_rewards"),
+            ("vip_perks", "cost_perks"), ("events", "cost_events"))},
         "cost_per_member_yuan": round(cost_total / final["members"], 2) if final["members"] else None,
+        "cost_per_acquired_member_yuan": _ratio(ts["campaign_spend"].sum() + ts["referral_rewards"].sum(), acquired),
+        "cost_per_retained_member_yuan": _ratio(cost_total, final["members"]),
+        "revenue_total_yuan": round(revenue, 2),
+        "arpu_per_month_yuan": _ratio(revenue * 30.0 / max(len(ts) - 1, 1), ts["members"][1:].mean()),
+        "roi": _ratio(revenue - cost_total, cost_total, digits=4),
         "reached_share": round(float(final["reached_share"]), 4),
         "stage_final": reached[-1].name,
         "stage_final_zh": reached[-1].zh,
@@ -127,6 +137,10 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "days_to_stage": {row.stage: int(row.first_day) for row in stages.itertuples() if row.stage != "DECLINE"},
         "timings": timings,
     }
+
+
+def _ratio(num: float, den: float, digits: int = 2) -> float | None:
+    return round(float(num) / float(den), digits) if den else None
 
 
 def write_run_folder(result: RunResult, out: Path, timings: dict) -> Path:
@@ -166,8 +180,9 @@ def format_summary(summary: dict, out_dir: Path | None = None) -> str:
         f"  churn                     {s['leaves_total']:,} left · {s['churn_rate_recent_per_day']:.2%} per day recently",
         f"  content                   {s['posts_member_total']:,} member posts · {s['posts_expert_total']:,} expert posts"
         f" (member share {s['member_content_share']:.0%})",
-        f"  cost                      {s['cost_total_yuan']:,.0f} yuan"
-        + (f" · {s['cost_per_member_yuan']:,.2f} yuan per member" if s["cost_per_member_yuan"] is not None else ""),
+        f"  cost · revenue            {s['cost_total_yuan']:,.0f} yuan · {s['revenue_total_yuan']:,.0f} yuan"
+        + (f" · ROI {s['roi']:+.0%}" if s["roi"] is not None else "")
+        + (f" · {s['cost_per_retained_member_yuan']:,.0f} yuan per retained member" if s["cost_per_retained_member_yuan"] else ""),
         f"  stage reached             {s['stage_final_zh']} {s['stage_final']}  ({stages})",
     ]
     if out_dir is not None:
