@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Wall time of a 100-job sweep of the default scenario (100 seeds), run serially by Hydra's basic
 # launcher and in parallel by its joblib launcher on 2 workers. Writes timings.txt beside the runs.
+# Both sweeps run a frozen copy of the committed source (git archive HEAD), so an edit made while
+# the benchmark runs cannot reach one launcher and not the other.
 # Usage: bash benchmarks/sweep/run_launchers.sh [N_JOBS=100]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-100}
-OUT=benchmarks/results/sweep
-rm -rf "$OUT" && mkdir -p "$OUT"
-SIM=.venv/bin/community-sim
+ROOT=$(pwd)
+OUT=$ROOT/benchmarks/results/sweep
+rm -rf "$OUT" && mkdir -p "$OUT/src"
+git archive HEAD | tar -x -C "$OUT/src"
+cd "$OUT/src"  # python -m puts the working folder first on the path: the frozen copy
+export PYTHONPATH=$OUT/src COMMUNITY_SIM_CONFIGS=$OUT/src/configs
+SIM="$ROOT/.venv/bin/python -m sim.cli"
 {
-    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%FT%TZ)"
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%FT%TZ); source $(git -C "$ROOT" rev-parse --short HEAD)"
     echo "jobs: $N seeds of the default scenario (brand_community, 50,000 people, 365 days)"
 } | tee "$OUT/timings.txt"
 t0=$(date +%s.%N)

@@ -72,12 +72,11 @@ def flatten(node: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
-def collect(sweep_dir: str | Path, value_per_member_day: float | None = None) -> Collected:
+def collect(sweep_dir: str | Path) -> Collected:
     """Read every finished job of a sweep into a tidy time series and a per-job summary.
 
     Args:
         sweep_dir: the sweep's folder (hydra.sweep.dir), or any folder of run folders.
-        value_per_member_day: adds the ROI KPI at this value of one member-day (yuan).
 
     Raises:
         FileNotFoundError: if the folder does not exist.
@@ -85,7 +84,7 @@ def collect(sweep_dir: str | Path, value_per_member_day: float | None = None) ->
     root = Path(sweep_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"no such sweep folder: {root}")
-    kpis = standard_kpis(value_per_member_day)
+    kpis = standard_kpis()
     frames, rows, configs, unfinished = [], [], [], []
     for job in job_dirs(root):
         if not is_done(job):
@@ -131,11 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("sweep_dir", type=Path, help="the sweep folder (hydra.sweep.dir)")
     parser.add_argument("--out", type=Path, help="output folder (default: SWEEP_DIR/collected)")
-    parser.add_argument("--value-per-member-day", type=float, default=None,
-                        help="yuan one member-day is worth to the operator; adds the ROI KPI")
     args = parser.parse_args(argv)
     try:
-        collected = collect(args.sweep_dir, args.value_per_member_day)
+        collected = collect(args.sweep_dir)
     except (FileNotFoundError, OSError, ValueError, KeyError) as exc:
         _fail(str(exc) if not isinstance(exc, KeyError) else f"a run folder lacks the column {exc}")
     for job in collected.unfinished:

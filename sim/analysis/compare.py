@@ -94,7 +94,7 @@ def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, leve
 
 
 def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None = None, out: Path | None = None,
-            jobs: int = 1, value_per_member_day: float | None = None, level: float = 0.95,
+            jobs: int = 1, level: float = 0.95,
             target: tuple[str, float] | None = None, max_seeds: int = 50, batch: int = 5) -> Comparison:
     """Run the arms on common seeds and tabulate every KPI against the baseline.
 
@@ -104,7 +104,6 @@ def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None =
         baseline: label of the arm the others are compared with (default: the first).
         out: folder for run folders and reports; None keeps everything in memory.
         jobs: seeds run at once (processes).
-        value_per_member_day: yuan per member-day; adds ROI to the KPIs.
         level: coverage of every interval.
         target: (KPI name, width): add `batch` seeds until each difference CI is narrower.
         max_seeds: stop adding seeds here even if the target is not met.
@@ -113,7 +112,7 @@ def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None =
     baseline = baseline or next(iter(arms))
     if baseline not in arms:
         raise ConfigError(f"--baseline {baseline!r} is not an arm; arms: {', '.join(arms)}")
-    kpis = standard_kpis(value_per_member_day)
+    kpis = standard_kpis()
     if target is not None:
         kpi_by_name(target[0], kpis)
     seeds, frames = list(seeds), []
@@ -173,12 +172,11 @@ def write_outputs(c: Comparison, out: Path, title: str, level: float = 0.95) -> 
     notes = [
         "Days to a stage count only the seeds that reached it (n); a difference in n matters as much as "
         "a difference in days.",
-        "Costs are campaign spend plus referral rewards; staff time and content production are not costed "
-        "by the model.",
+        "Cost is every cost the model counts (the `cost` metric: staff, campaigns, referral rewards, perks, "
+        "events); ROI is (revenue - cost) / cost with the model's revenue (members' purchases).",
     ]
-    if not any(k.name == "roi" for k in c.kpis):
-        notes.append("ROI is not shown: the model has no revenue. Pass --value-per-member-day (yuan a member "
-                     "is worth per day to the operator) to add it.")
+    if c.kpi_runs["roi"].isna().all():
+        notes.append("ROI is empty: these runs record no revenue (or no cost) to compute it from.")
     figures = {"kpis_over_time": plot_time_bands(c.daily, "arm", level),
                "stage_timing": plot_stage_timing(c.kpi_runs, "arm", level)}
     return write_report(out, title, intro, formatted(c), figures, notes)
@@ -211,7 +209,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--target-width", help="KPI=WIDTH: add seeds until every difference CI is narrower")
     p.add_argument("--max-seeds", type=int, default=50)
     p.add_argument("--batch", type=int, default=5, help="seeds added per round with --target-width")
-    p.add_argument("--value-per-member-day", type=float, help="yuan a member-day is worth; adds ROI")
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--out", type=Path, default=Path("reports/compare"))
     p.add_argument("--title", default="Policy comparison 策略对比")
@@ -225,8 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         if len(set(labels)) != len(labels) or len(labels) < 2:
             raise ConfigError(f"give at least two arms with distinct labels (got {', '.join(labels)})")
         arms = {arm[0]: load_config([*a.common, *arm[1:]]) for arm in a.arm}
-        c = compare(arms, list(range(a.first_seed, a.first_seed + a.seeds)), a.baseline, a.out, a.jobs,
-                    a.value_per_member_day, a.level, parse_target(a.target_width), a.max_seeds, a.batch)
+        c = compare(arms, list(range(a.first_seed, a.first_seed + a.seeds)), a.baseline, a.out, a.jobs, a.level, parse_target(a.target_width), a.max_seeds, a.batch)
     except (ConfigError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)

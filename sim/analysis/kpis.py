@@ -47,7 +47,7 @@ def retention(ts: pd.DataFrame) -> float:
 
 
 def cost_total(ts: pd.DataFrame) -> float:
-    """Campaign spend plus referral rewards over the run (yuan)."""
+    """Every cost the model counts over the run (yuan; see the `cost` metric for what is in it)."""
     return float(ts["cost"].sum())
 
 
@@ -65,19 +65,16 @@ def days_to_stage(ts: pd.DataFrame, stage: Stage) -> float:
     return float(ts["day"].iloc[hit[0]]) if hit.size else float("nan")
 
 
-def roi(ts: pd.DataFrame, value_per_member_day: float) -> float:
-    """(value of member-days - cost) / cost, with a stated value of one member-day (yuan)."""
+def roi(ts: pd.DataFrame) -> float:
+    """(revenue - cost) / cost over the run; NaN without cost or without a revenue column."""
     cost = cost_total(ts)
-    value = value_per_member_day * float(ts["members"].iloc[1:].sum())
-    return (value - cost) / cost if cost else float("nan")
+    if "revenue" not in ts or not cost:
+        return float("nan")
+    return (float(ts["revenue"].sum()) - cost) / cost
 
 
-def standard_kpis(value_per_member_day: float | None = None) -> tuple[Kpi, ...]:
-    """The comparison's KPIs; ROI only when the value of a member-day is given.
-
-    The simulator has no revenue of its own: ROI needs an operator's figure for what a member is
-    worth per day (e.g. gross margin of a member's purchases per day), so it is left out otherwise.
-    """
+def standard_kpis() -> tuple[Kpi, ...]:
+    """The KPIs every comparison, sweep summary and analysis can use."""
     kpis = [
         Kpi("members_final", "members at the last day", "people", True, members_final),
         Kpi("active_share_recent", "daily active share, last 4 weeks", "share", True,
@@ -87,13 +84,11 @@ def standard_kpis(value_per_member_day: float | None = None) -> tuple[Kpi, ...]:
             lambda ts: float(ts["posts_member"].sum())),
         Kpi("member_content_share", "member-written share of posts, last 4 weeks", "share", True,
             lambda ts: _ratio(ts.tail(RECENT_DAYS), "posts_member", "posts_expert")),
-        Kpi("cost_total", "campaign + referral cost", "yuan", False, cost_total),
+        Kpi("cost_total", "total cost over the run", "yuan", False, cost_total),
         Kpi("cost_per_retained_member", "cost per member at the end", "yuan/person", False,
             cost_per_retained_member),
+        Kpi("roi", "return on cost: (revenue - cost) / cost", "ratio", True, roi),
     ]
-    if value_per_member_day is not None:
-        kpis.append(Kpi("roi", f"ROI at {value_per_member_day:g} yuan per member-day", "ratio", True,
-                        lambda ts: roi(ts, value_per_member_day)))
     for stage in HEALTHY_STAGES:
         kpis.append(Kpi(f"days_to_{stage.name}", f"days to reach {stage.zh} {stage.name}", "days", False,
                         lambda ts, s=stage: days_to_stage(ts, s)))
@@ -112,7 +107,7 @@ def kpi_row(ts: pd.DataFrame, kpis: tuple[Kpi, ...]) -> dict[str, float]:
 
 def kpi_by_name(name: str, kpis: tuple[Kpi, ...] | None = None) -> Kpi:
     """Look a KPI up by name; ValueError naming the allowed ones otherwise."""
-    kpis = kpis or standard_kpis(value_per_member_day=1.0)
+    kpis = kpis or standard_kpis()
     for k in kpis:
         if k.name == name:
             return k

@@ -5,7 +5,7 @@ open_invite,reward_per_join --kpi members_final --budget 60000 --trials 40 --sto
 searches the levers with Optuna's TPE sampler (driven directly: the Hydra Optuna sweeper pins a
 2021 Optuna). Every trial runs the same replicate seeds (common random numbers) and scores the mean
 KPI, so the optimum is robust to chance rather than one lucky seed; a trial whose mean total cost
-(campaign spend + referral rewards) exceeds the budget is infeasible, which the sampler is told
+(every cost the model counts) exceeds the budget is infeasible, which the sampler is told
 through the trial's constraint. The study lives in SQLite: running the command again with the
 same --storage and --study continues it up to --trials completed trials.
 

@@ -1,0 +1,70 @@
+"""Policy comparison on common random numbers: pairing, adaptive replicates, reports, bad input."""
+
+import os
+
+import numpy as np
+import pytest
+
+from sim.analysis.compare import compare
+from sim.analysis.compare import main as compare_main
+from sim.config import SimConfig
+
+TINY = {"days": 40, "network": {"n_people": 1500}, "output": {"plots": False, "csv": False}}
+
+
+@pytest.fixture(scope="module")
+def tiny() -> SimConfig:
+    return SimConfig.from_dict(TINY)
+
+
+def test_an_arm_identical_to_the_baseline_differs_by_exactly_nothing_on_every_seed(tiny):
+    arms = {"base": tiny, "same": tiny, "no_referral": tiny.replace(**{"policy.referral.name": "none"})}
+    c = compare(arms, seeds=[0, 1, 2])
+    same = c.table[c.table["arm"] == "same"].set_index("kpi")
+    finite = same["diff"].notna()
+    assert finite.sum() >= 8 and (same.loc[finite, "diff"] == 0).all()  # same seeds, same world
+    assert (same.loc[finite, "diff_hi"] - same.loc[finite, "diff_lo"]).max() == 0
+    # while the seeds themselves differ: the baseline's own interval is not degenerate
+    base = c.table[(c.table["arm"] == "base") & (c.table["kpi"] == "members_final")].iloc[0]
+    assert base["hi"] > base["lo"]
+
+
+def test_replicates_are_added_until_the_difference_interval_is_narrow_enough(tiny):
+    arms = {"weekly": tiny.replace(**{"policy.content.posts_per_week": 1.0}), "daily": tiny}
+    strict = compare(arms, seeds=[0, 1], target=("members_final", 1e-9), max_seeds=6, batch=2)
+    assert strict.seeds == [0, 1, 2, 3, 4, 5]  # never narrow enough: stops at max_seeds
+    loose = compare(arms, seeds=[0, 1], target=("members_final", 1e9), max_seeds=6, batch=2)
+    assert loose.seeds == [0, 1]
+    row = strict.table[(strict.table["kpi"] == "members_final") & (strict.table["arm"] == "daily")].iloc[0]
+    assert row["n"] == 6 and np.isfinite(row["diff_lo"])
+
+
+def test_the_command_writes_a_self_contained_report_and_reuses_finished_runs(tmp_path, capsys):
+    args = ["--arm", "none", "policy/referral=none", "--arm", "reward", "policy/referral=reward_per_join",
+            "--common", "days=40", "network.n_people=1500", "--seeds", "2", "--out", str(tmp_path)]
+    compare_main(args)
+    out = capsys.readouterr().out
+    assert "seeds: 2" in out and "P(better)" in out
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 2 and "difference vs baseline" in page
+    md = (tmp_path / "report.md").read_text()
+    assert "![kpis_over_time](kpis_over_time.png)" in md and (tmp_path / "kpis_over_time.png").is_file()
+    runs = sorted((tmp_path / "runs").rglob("timeseries.parquet"))
+    assert len(runs) == 4
+    stamps = [os.stat(p).st_mtime_ns for p in runs]
+    compare_main(args)  # the same comparison again: every run is read back, none is redone
+    assert [os.stat(p).st_mtime_ns for p in runs] == stamps
+
+
+@pytest.mark.parametrize("bad", [
+    ["--arm", "a", "--arm", "a"],
+    ["--arm", "a", "--arm", "b", "--baseline", "c"],
+    ["--arm", "a", "policy/referral=nope", "--arm", "b"],
+    ["--arm", "a", "--arm", "b", "--target-width", "members_final"],
+])
+def test_bad_input_is_one_line_and_exit_2(bad, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        compare_main([*bad, "--seeds", "1", "--common", "days=5", "network.n_people=300"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
