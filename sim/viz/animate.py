@@ -3,7 +3,8 @@
 The run is simulated again from its own config (RUN_DIR/config.yaml; same seed, same days, so the
 same community), keeping a snapshot every `--every` days and one at the end of each stage's first
 spell. The animation shows the growing network next to the members and active-share curves with
-a moving cursor, the stage as a caption in Chinese and English, and markers for events; events
+a moving cursor, the stage as a caption in Chinese and English, and markers for events and
+playbook switches (运营打法, when the run's playbook changes policies with the stage); events
 can be injected into the re-run with `--event DAY:KIND` (e.g. `--event 60:offline_event`), which
 then of course changes the community from that day on. The storyboard has one panel per stage
 reached, for slides. Outputs go into RUN_DIR (or `--out`): animation.gif, animation.mp4,
@@ -21,7 +22,7 @@ import yaml
 
 from sim.config import ConfigError, SimConfig
 from sim.recorder import atomic_save, is_done
-from sim.viz.draw import COLOUR_MODES
+from sim.viz.draw import COLOUR_MODES, markers
 from sim.viz.events import LABELS
 from sim.viz.frames import Snapshot, render_frames, render_storyboard
 from sim.viz.trainer import ClassroomModel
@@ -167,7 +168,7 @@ def animate(
     if not plan:
         warn_if_different(run_dir, ts)
     title = f"community-sim · {cfg.scenario} · seed {cfg.seed} · {cfg.days} days"
-    frames = list(render_frames(snaps, model.layout, ts, model.events.log, title, mode))
+    frames = list(render_frames(snaps, model.layout, ts, markers(model), title, mode))
     out = Path(out) if out is not None else run_dir
     out.mkdir(parents=True, exist_ok=True)
     written = {"gif": out / "animation.gif", "storyboard": out / "storyboard.png"}

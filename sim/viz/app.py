@@ -34,13 +34,13 @@ from sim.viz.draw import (
     draw_stage_bands,
     font_rc,
     kpi_panels,
+    markers,
 )
 from sim.viz.events import LABELS
 from sim.viz.trainer import DEFAULT_SCENARIO, ClassroomModel, scenario_config
 
 DEFAULT_PORT = 8765
 colour_mode = solara.reactive("channel")
-last_event = solara.reactive("")
 
 
 def scenario_names() -> list[str]:
@@ -54,7 +54,7 @@ def model_params() -> dict:
     """The levers on the sidebar, starting at the default scenario's values."""
     cfg = scenario_config(DEFAULT_SCENARIO)
     return {
-        "scenario": {
+        "scenario_name": {
             "type": "Select",
             "value": DEFAULT_SCENARIO,
             "values": scenario_names(),
@@ -133,13 +133,14 @@ def KpiCharts(model):
     import matplotlib  # noqa: PLC0415
 
     panels = kpi_panels(ts)
+    marks = markers(model)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(9, 6), dpi=80)
         axes = list(fig.subplots(2, 3, sharex=True).flat)
         for ax, panel in zip(axes, panels, strict=False):
             draw_stage_bands(ax, ts["stage"].to_numpy())
             draw_kpi(ax, ts, panel, has_cjk)
-            draw_event_markers(ax, model.events.log, has_cjk, text=panel == "members")
+            draw_event_markers(ax, marks, has_cjk, text=panel == "members")
             ax.set_xlim(0, max(model.cfg.days, 1))
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
@@ -151,12 +152,11 @@ def KpiCharts(model):
 
 @solara.component
 def EventButtons(model):
-    """One button per event; the last event's effect is shown below."""
+    """One button per event; the latest event's effect and the earlier ones are listed below."""
     update_counter.get()
 
     def inject(kind: str) -> None:
-        record = model.inject(kind)
-        last_event.set(f"第 {record.day} 天 day {record.day}: {record.label} — {record.note}")
+        model.inject(kind)
         force_update()
 
     with solara.Column(classes=["event-buttons"]):
@@ -166,9 +166,15 @@ def EventButtons(model):
                 solara.Button(
                     f"{zh} {en}", on_click=lambda kind=kind: inject(kind), color="secondary"
                 )
-        if last_event.value:
-            solara.Text(last_event.value, classes=["last-event"])
-        for record in model.events.log[-5:]:
+        # Read from the model, so a Reset (a new model) clears the list.
+        log = model.events.log
+        if log:
+            last = log[-1]
+            solara.Text(
+                f"第 {last.day} 天 day {last.day}: {last.label} — {last.note}",
+                classes=["last-event"],
+            )
+        for record in log[-6:-1]:
             solara.Text(f"· d{record.day} {record.label}")
 
 

@@ -8,6 +8,7 @@ can draw from several threads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sim import population
 from sim.lifecycle import Stage
 from sim.population import Channel
 from sim.viz.dashboard import STAGE_COLOURS, cjk_font
+from sim.viz.events import LABELS
 from sim.viz.layout import tie_segments
 
 CHANNEL_STYLE = {  # colour, Chinese, English (the dashboard's channel names)
@@ -183,16 +185,35 @@ def draw_stage_bands(ax, stage_codes: np.ndarray) -> None:
         ax.axvspan(a, b, color=STAGE_COLOURS[Stage(int(stage_codes[a]))], lw=0, zorder=0)
 
 
-def draw_event_markers(ax, events, has_cjk: bool, text: bool = True) -> None:
-    """Dashed vertical lines at injected events, labelled at the top of the axes."""
-    for k, ev in enumerate(events):
-        ax.axvline(ev.day, color="#444444", ls="--", lw=1, zorder=3)
+@dataclass(frozen=True)
+class Marker:
+    """A day to mark on the curves: an injected event (dashed) or a playbook switch (dotted)."""
+
+    day: int
+    zh: str
+    en: str
+    kind: str = "event"
+
+
+def markers(model) -> list[Marker]:
+    """Injected events (the model's EventBook) and playbook switches (the model's own log, if kept)."""
+    out = [Marker(r.day, *LABELS[r.kind]) for r in model.events.log]
+    for entry in getattr(model, "events_log", []):
+        if entry.get("kind") == "playbook":
+            out.append(Marker(int(entry["day"]), "打法切换", "playbook switch", "playbook"))
+    return sorted(out, key=lambda m: m.day)
+
+
+def draw_event_markers(ax, marks: list[Marker], has_cjk: bool, text: bool = True) -> None:
+    """Vertical lines at marked days, labelled at the top of the axes."""
+    for k, mark in enumerate(marks):
+        style = "--" if mark.kind == "event" else ":"
+        ax.axvline(mark.day, color="#444444", ls=style, lw=1, zorder=3)
         if text:
-            name = ev.label if has_cjk else ev.label.split(" ", 1)[1]
             ax.text(
-                ev.day,
+                mark.day,
                 0.97 - 0.1 * (k % 3),
-                f" {name}",
+                f" {label(mark.zh, mark.en, has_cjk)}",
                 transform=ax.get_xaxis_transform(),
                 fontsize=7,
                 va="top",

@@ -83,6 +83,9 @@ class EventBook:
         }[kind]
         record = EventRecord(int(model.day), kind, act(model))
         self.log.append(record)
+        log_event = getattr(model, "log_event", None)
+        if log_event is not None:  # the model's own log of what happened, where it keeps one
+            log_event("injected", record.label, {"event": kind, "note": record.note})
         return record
 
     def before_day(self, model) -> None:
@@ -90,8 +93,11 @@ class EventBook:
         keep = []
         for last_day, officer in self._temporary:
             if model.day + 1 > last_day:
-                model.growth_officers.remove(officer)
-                officer.remove()
+                if (
+                    officer in model.growth_officers
+                ):  # a playbook switch may have let them go already
+                    model.growth_officers.remove(officer)
+                    officer.remove()
             else:
                 keep.append((last_day, officer))
         self._temporary = keep

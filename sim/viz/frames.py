@@ -101,14 +101,14 @@ def _caption(snap: Snapshot, has_cjk: bool) -> str:
     return f"{day} · {stage_label(snap.stage, has_cjk)} · {members}"
 
 
-def render_frames(snapshots, layout, ts, events, title: str, mode: str = "channel"):
+def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "channel"):
     """Yield one RGB frame (uint8, 720 x 1280 x 3) per snapshot.
 
     Args:
         snapshots: the captured days, in order.
         layout: the run's GrowingLayout (final positions).
         ts: the run's daily time series (DataFrame with day, members, active_share, stage).
-        events: EventRecords to mark on the curves.
+        marks: days to mark on the curves (sim.viz.draw.markers: events, playbook switches).
         title: the figure's title (scenario and seed).
         mode: network colouring, "channel" or "engagement".
     """
@@ -131,8 +131,8 @@ def render_frames(snapshots, layout, ts, events, title: str, mode: str = "channe
             ax.set_title(label(zh, en, has_cjk), fontsize=10, loc="left")
             ax.grid(alpha=0.3)
             ax.set_xlim(0, day[-1])
-        draw_event_markers(ax_members, events, has_cjk)
-        draw_event_markers(ax_active, events, has_cjk, text=False)
+        draw_event_markers(ax_members, marks, has_cjk)
+        draw_event_markers(ax_active, marks, has_cjk, text=False)
         ax_active.set_xlabel(label("天", "day", has_cjk))
         cursors = [
             ax.axvline(0, color="#d62728", lw=2, zorder=5, animated=True)

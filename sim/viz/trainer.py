@@ -50,7 +50,8 @@ class ClassroomModel(CommunityModel):
     """A community for the classroom: levers as keyword arguments, a layout, events.
 
     Args:
-        scenario: scenario preset name (scenarios/).
+        scenario_name: scenario preset name (scenarios/). Not `scenario`: Mesa's SolaraViz passes
+            its own Scenario object to a model whose constructor takes an argument of that name.
         posts_per_week: expert posts per week (content calendar).
         referral: referral policy name (none, open_invite, reward_per_join).
         n_moderators: moderators on the staff.
@@ -61,7 +62,7 @@ class ClassroomModel(CommunityModel):
 
     def __init__(
         self,
-        scenario: str = DEFAULT_SCENARIO,
+        scenario_name: str = DEFAULT_SCENARIO,
         posts_per_week: float | None = None,
         referral: str | None = None,
         n_moderators: int | None = None,
@@ -71,7 +72,7 @@ class ClassroomModel(CommunityModel):
     ):
         if cfg is None:
             cfg = trainer_config(
-                scenario, posts_per_week, referral, n_moderators, budget_per_day, seed
+                scenario_name, posts_per_week, referral, n_moderators, budget_per_day, seed
             )
         super().__init__(cfg)
         self.layout = GrowingLayout(self.graph.n, seed=cfg.seed)

@@ -21,7 +21,7 @@ def test_every_lever_on_the_sidebar_is_a_model_argument():
 
 def test_the_scenario_picker_offers_the_scenario_library_with_classroom_first_choice():
     params = model_params()
-    assert params["scenario"]["value"] == DEFAULT_SCENARIO == "classroom"
+    assert params["scenario_name"]["value"] == DEFAULT_SCENARIO == "classroom"
     assert {"classroom", "brand_community", "knowledge_circle"} <= set(scenario_names())
 
 

@@ -81,7 +81,7 @@ def day_shown(page) -> int:
     return int(re.search(r"day (\d+)", page.locator(".stage-banner").inner_text()).group(1))
 
 
-def test_the_app_draws_steps_plays_and_takes_an_event(app_url, tmp_path):
+def test_the_app_draws_steps_plays_takes_an_event_and_resets(app_url, tmp_path):
     expect = playwright.expect
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -119,6 +119,14 @@ def test_the_app_draws_steps_plays_and_takes_an_event(app_url, tmp_path):
         time.sleep(1)  # let the charts redraw with the event marker
         shot = tmp_path / "trainer_app.png"
         page.screenshot(path=str(shot), full_page=True)
+
+        # A lever reaches the model on Reset: another scenario, a fresh community, no events.
+        page.locator(".v-select").filter(has_text="场景 scenario").click()
+        page.get_by_role("option", name="knowledge_circle").click()
+        page.get_by_role("button", name="Reset").click()
+        expect(banner).to_contain_text("knowledge_circle", timeout=60_000)
+        expect(banner).to_contain_text("day 0 ")
+        expect(page.locator(".last-event")).to_have_count(0)
         browser.close()
 
     assert offsite == [], f"the page reached outside this computer: {offsite[:3]}"
