@@ -6,17 +6,11 @@ to whoever invited them), a banner with the lifecycle stage in Chinese and Engli
 sliders and pickers for the scenario and the main levers, Mesa's Step / Play / Reset, and buttons
 that inject an event (sim/viz/events.py). Every browser session gets its own community.
 
-Run it with `community-sim-app` (or `make app`); it serves on 127.0.0.1 and uses the front-end
-assets fetched by scripts/fetch_solara_assets.py, so the page renders with no internet.
+Serve it with `community-sim-app` (or `make app`, see sim/viz/serve.py): on 127.0.0.1, with the
+front-end assets fetched by scripts/fetch_solara_assets.py, so the page renders with no internet.
 """
 
 from __future__ import annotations
-
-import argparse
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import solara
 from matplotlib.figure import Figure
@@ -39,7 +33,6 @@ from sim.viz.draw import (
 from sim.viz.events import LABELS
 from sim.viz.trainer import DEFAULT_SCENARIO, ClassroomModel, scenario_config
 
-DEFAULT_PORT = 8765
 colour_mode = solara.reactive("channel")
 
 
@@ -207,51 +200,3 @@ def Page():
         play_interval=200,
     )
     ClassroomView(model.value)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`community-sim-app`: serve the app on this computer (127.0.0.1 unless --host says otherwise)."""
-    parser = argparse.ArgumentParser(prog="community-sim-app", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
-    )
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="interface to listen on (default 127.0.0.1, this computer only)",
-    )
-    args = parser.parse_args(argv)
-    env = dict(os.environ)
-    # Serve the front-end from the local cache; no CDN, no telemetry (classrooms are often offline).
-    env.setdefault(
-        "SOLARA_ASSETS_PROXY_CACHE_DIR", str(Path(sys.prefix) / "share" / "solara" / "cdn")
-    )
-    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    cache = Path(env["SOLARA_ASSETS_PROXY_CACHE_DIR"])
-    if not (cache / "requirejs@2.3.6").is_dir():
-        print(
-            f"warning: no front-end assets in {cache}; run `python scripts/fetch_solara_assets.py` "
-            "or the page will need internet access",
-            file=sys.stderr,
-        )
-    cmd = [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        "sim.viz.app:Page",
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--production",
-        "--no-open",
-    ]
-    try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -49,7 +49,7 @@ def free_port() -> int:
 def app_url():
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.viz.app", "--port", str(port)],
+        [sys.executable, "-m", "sim.viz.serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
