@@ -30,6 +30,7 @@ BURST_DAYS = 7
 BURST_EXTRA_OFFICERS = 4  # the burst multiplies the campaign budget by (n + 4) / n; assumption
 SPAM_ENGAGEMENT_DROP = 0.3  # share of engagement lost without moderators; assumption
 OFFLINE_SHARE = 0.1  # share of members who attend; assumption
+OFFLINE_MIN_ATTENDEES = 5  # a meet-up is at least this many (all members if fewer); assumption
 OFFLINE_BOOST = 0.25  # engagement gained by attendees; assumption
 OFFLINE_TIES_PER_ATTENDEE = 3  # new acquaintances each attendee makes; assumption
 
@@ -133,7 +134,7 @@ def offline_event(model, rng: np.random.Generator, share: float = OFFLINE_SHARE)
     """Engaged members meet offline: their engagement rises and they make friends among themselves."""
     table = model.table
     members = np.flatnonzero(table.is_member)
-    n_attend = int(round(share * len(members)))
+    n_attend = min(len(members), max(OFFLINE_MIN_ATTENDEES, int(round(share * len(members)))))
     if n_attend < 2:
         return "too few members for an offline event"
     weight = table.engagement[members].astype(np.float64) + 1e-6
