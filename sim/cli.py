@@ -15,7 +15,7 @@ from sim.backend import BackendUnavailable
 from sim.config import ConfigError, SimConfig
 
 EXIT_BAD_INPUT = 2
-GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "scenario", "sweep")
+GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "playbook", "scenario", "sweep")
 HYDRA_FLAGS_WITH_VALUE = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
                           "--package", "-p", "--info", "-i", "--experimental-rerun"}
 
@@ -61,7 +61,7 @@ def check_overrides(args: list[str], cdir: Path) -> None:
             continue
         key, value = arg.split("=", 1)
         key = key.lstrip("+~")
-        if key.startswith("hydra.") or key.startswith("hydra/"):
+        if key.startswith(("hydra.", "hydra/", "playbook.stages.")):  # free-form: checked by the schema
             continue
         if key in GROUPS:
             options = group_options(cdir, key)

@@ -127,6 +127,11 @@ class MemberConfig:
     churn_shape: float = param(
         2.0, lo=0.0, hi=20.0, help="hazard = p_churn_max * (1 - engagement) ** churn_shape"
     )
+    join_affinity_shape: float = param(
+        1.0, lo=0.0, hi=1e6,
+        help="gamma shape of people's affinity for the community (mean 1); smaller = more uneven; 0 = everyone alike",
+        source="heterogeneous adoption propensity: Bemmaor 1994; Van den Bulte & Stremersch 2004; shape assumption",
+    )
     p_discover_per_day: float = param(
         2e-5, lo=0.0, hi=1.0, help="organic discovery: chance a non-member finds and joins the community on a day"
     )
@@ -202,12 +207,37 @@ class LifecycleConfig:
     active_min_active_share: float = param(0.2, lo=0.0, hi=1.0, help="GROW -> ACTIVE: daily active share")
     mature_max_growth_per_week: float = param(0.02, lo=0.0, hi=100.0, help="ACTIVE -> MATURE: weekly growth below")
     mature_min_member_content_share: float = param(0.5, lo=0.0, hi=1.0, help="ACTIVE -> MATURE: member-written share of posts")
-    expansion_min_members: int = param(
-        2500, lo=1, hi=10**9, help="MATURE -> EXPANSION: members (five WeChat groups of 500)"
-    )
+    expansion_min_groups: int = param(5, lo=1, hi=10**9, help="MATURE -> EXPANSION: chat groups (or segments below)")
+    expansion_min_segments: int = param(2, lo=1, hi=10**6, help="MATURE -> EXPANSION: population segments with a foothold")
+    segment_foothold_share: float = param(0.05, lo=0.0, hi=1.0, help="share of members a segment needs to count as reached")
     expansion_min_growth_per_week: float = param(0.01, lo=0.0, hi=100.0, help="MATURE -> EXPANSION: weekly growth")
     decline_max_active_share: float = param(0.03, lo=0.0, hi=1.0, help="DECLINE when active share falls below")
     decline_min_shrink_per_week: float = param(0.02, lo=0.0, hi=1.0, help="DECLINE when weekly shrinkage exceeds")
+    recover_min_growth_per_week: float = param(0.0, lo=-1.0, hi=100.0, help="DECLINE -> last healthy stage: weekly growth at least (and twice the decline active share)")
+
+
+@dataclass(frozen=True)
+class GroupsConfig:
+    """Chat groups (社群分群): members sit in groups of limited size (WeChat groups cap at 500)."""
+
+    capacity: int = param(500, lo=1, hi=10**9, help="members per group at most", source="WeChat group member limit (500)")
+    spawn: bool = param(True, help="open a new group when all are full (精细化建群); if false, newcomers are turned away", source="setting")
+    seed_core_members: int = param(10, lo=0, hi=10**6, help="core members moved into each new group to get it going")
+    moderator_per_new_group: bool = param(False, help="hire a moderator for each new group", source="setting")
+
+
+@dataclass(frozen=True)
+class PlaybookConfig:
+    """An operating playbook (运营打法): policy values per lifecycle stage.
+
+    `stages` maps a stage name (CREATE, GROW, ACTIVE, MATURE, EXPANSION, DECLINE) to overrides of
+    `policy.*`, `staff.*` or `groups.*` keys, nested like the config. Changes accumulate along the
+    stages: what a stage switches on stays on until a later stage changes it. DECLINE's overrides
+    apply on top of whatever was in force. An empty mapping is a flat policy that ignores stages.
+    """
+
+    name: str = param("flat", help="name of the playbook, for the record", source="setting")
+    stages: dict = param({}, help="stage name -> nested overrides of policy.*, staff.*, groups.*", source="setting")
 
 
 @dataclass(frozen=True)
@@ -241,6 +271,8 @@ class SimConfig:
     economics: EconomicsConfig = field(default_factory=EconomicsConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    groups: GroupsConfig = field(default_factory=GroupsConfig)
+    playbook: PlaybookConfig = field(default_factory=PlaybookConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
     @classmethod
@@ -289,6 +321,9 @@ def _coerce(value: Any, tp, key: str) -> Any:
             return float(value)
     elif tp is str:
         if isinstance(value, str):
+            return value
+    elif tp is dict:
+        if isinstance(value, dict):
             return value
     raise ConfigError(f"{key} = {value!r} has the wrong type: expected {_type_name(tp)}")
 
@@ -359,5 +394,8 @@ def _check_cross_field(cfg: SimConfig) -> None:
         raise ConfigError(
             f"network.mean_degree = {net.mean_degree} must be smaller than network.n_people = {net.n_people}"
         )
+    from sim.playbook import check_playbook  # noqa: PLC0415
+
+    check_playbook(cfg)
     if net.kind == "sbm" and net.n_segments > net.n_people:
         raise ConfigError(f"network.n_segments = {net.n_segments} is larger than network.n_people = {net.n_people}")

@@ -12,8 +12,13 @@ Default thresholds and why (all assumptions grounded in operators' descriptions 
   each day: "社群成员积极参与各种活动".
 - ACTIVE -> MATURE: growth has slowed (<2%/week) and members, not staff, write most content:
   "形成稳定的结构和组织"; staff shift from builders to guides (从建设者到引导者).
-- MATURE -> EXPANSION: the community is larger than five WeChat groups (2,500) and growing again.
+- MATURE -> EXPANSION: the community has spread over several chat groups (5, i.e. 2,500 members
+  in groups of 500; 精细化建群) or into a second population segment, and is growing again
+  (1%/week): "开始吸引更多的成员加入, 社群的影响力和知名度不断提高".
 - DECLINE: fewer than 3% of members visit daily, or membership shrinks by more than 2% a week.
+  Recovery needs more (hysteresis, so a community hovering at the threshold does not flicker):
+  membership no longer shrinking and at least 6% visiting daily; it returns to the last healthy
+  stage.
 """
 
 from __future__ import annotations
@@ -63,6 +68,9 @@ class StageSnapshot:
     growth_per_week: float  # relative change in members per week over the window
     active_share: float  # mean daily active members / members over the window
     member_content_share: float  # share of posts written by members over the window
+    n_groups: int = 1  # chat groups
+    segments_reached: int = 1  # population segments where the community has a foothold
+    retention: float = 1.0  # 1 - leaves over the window / members at its start
 
 
 def next_stage(
@@ -82,8 +90,13 @@ def next_stage(
     dying = snap.members == 0 or (
         snap.active_share < cfg.decline_max_active_share or snap.growth_per_week < -cfg.decline_min_shrink_per_week
     )
-    if current == Stage.DECLINE:
-        return Stage.DECLINE if dying else resume
+    if current == Stage.DECLINE:  # hysteresis: leaving DECLINE takes more than no longer dying
+        recovered = (
+            snap.members > 0
+            and snap.growth_per_week >= cfg.recover_min_growth_per_week
+            and snap.active_share >= 2 * cfg.decline_max_active_share
+        )
+        return resume if recovered else Stage.DECLINE
     if dying:
         return Stage.DECLINE
     if current == Stage.CREATE:
@@ -99,8 +112,7 @@ def next_stage(
         )
         return Stage.MATURE if settled else current
     if current == Stage.MATURE:
-        expanding = (
-            snap.members >= cfg.expansion_min_members and snap.growth_per_week >= cfg.expansion_min_growth_per_week
-        )
+        spread = snap.n_groups >= cfg.expansion_min_groups or snap.segments_reached >= cfg.expansion_min_segments
+        expanding = spread and snap.growth_per_week >= cfg.expansion_min_growth_per_week
         return Stage.EXPANSION if expanding else current
     return current

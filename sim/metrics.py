@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -60,6 +62,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("members_regular", "people", "members in the regular tier (普通成员)", lambda m: m.count.by_tier[1]),
     Metric("members_core", "people", "members in the core tier (核心成员)", lambda m: m.count.by_tier[2]),
     Metric("members_vip", "people", "members in the VIP tier", lambda m: m.count.by_tier[3]),
+    Metric("groups", "groups", "chat groups with members (WeChat groups cap at 500)", lambda m: int(np.count_nonzero(m.groups.size))),
+    Metric("members_per_group", "people/group", "mean members per group", lambda m: _share(m.count.members, np.count_nonzero(m.groups.size))),
+    Metric("group_active_share_min", "share", "daily active share of the quietest group (groups of 20+ members)", lambda m: m.group_activity_floor()),
     Metric("events", "events/day", "events held today", lambda m: m.tally.events),
     Metric("event_attendees", "people/day", "event attendance today", lambda m: m.tally.event_attendees),
     Metric("invites_sent", "invitations/day", "referral invitations sent today", lambda m: m.tally.invites),

@@ -18,9 +18,11 @@ from sim.backend import get_backend
 from sim.config import ConfigError, SimConfig
 from sim.lifecycle import Stage, StageSnapshot, next_stage
 from sim.mechanics import acquisition, churn, content, economics, engagement, interaction, referral, tiers
+from sim.mechanics.groups import Groups
 from sim.mechanics.ties import InteractionTies
 from sim.metrics import METRICS
 from sim.network import SocialGraph, build_graph
+from sim.playbook import stage_config
 from sim.policies import Policies
 from sim.population import NEVER, Channel, MemberTable, Tier
 from sim.recorder import Recorder
@@ -123,14 +125,17 @@ class CommunityModel(mesa.Model):
 
     def __init__(self, cfg: SimConfig, graph: SocialGraph | None = None):
         super().__init__(rng=cfg.seed)
-        self.cfg = cfg
+        self.base_cfg = cfg  # the run's config, playbook included
+        self.cfg = stage_config(cfg, Stage.CREATE)  # the config in force (changes with the stage)
         self.backend = get_backend(cfg.backend)
         self.streams = RngStreams(cfg.seed, xp=self.backend.xp)  # cupy: the day's uniforms on the GPU
         graph = graph if graph is not None else build_graph(cfg.network, self.streams)
         self.graph = graph.on(self.backend)  # the CSR in device memory for backend=gpu
         self.table = MemberTable(self.graph.n, xp=self.backend.xp)
         self.ties = InteractionTies(self.graph.n)
-        self.policies = Policies.from_config(cfg.policy)
+        self.policies = Policies.from_config(self.cfg.policy)
+        self.groups = Groups(cfg.groups.capacity)
+        self.events_log: list[dict] = []
         self.day = 0
         self.feed_stock = 0.0
         self.incident_backlog = 0.0
@@ -148,6 +153,8 @@ class CommunityModel(mesa.Model):
         self._stage_since = 0
         self._last_healthy = Stage.CREATE
         self.stage_log: list[StageSpell] = [StageSpell(Stage.CREATE, 0, StageSnapshot(self.count.members, 0.0, 0.0, 0.0))]
+        if self._playbook_changes(Stage.CREATE):
+            self.log_event("playbook", f"{cfg.playbook.name}: {Stage.CREATE.label}", self._playbook_changes(Stage.CREATE))
         self.recorder = Recorder(METRICS, cfg.days)
         self.tally.members_start = self.count.members
         self.tally.mean_engagement = self._mean_engagement()
@@ -161,6 +168,9 @@ class CommunityModel(mesa.Model):
         z = self.streams.setup("traits").standard_normal(self.table.n, dtype=np.float32)
         # capped at 20 posts a visit: beyond that a member is a spam bot, not a super-poster
         self.table.p_post[:] = np.minimum(20.0, m.p_post_median * np.exp(m.p_post_sigma * z))
+        if m.join_affinity_shape > 0:
+            g = self.streams.setup("affinity")
+            self.table.affinity[:] = g.gamma(m.join_affinity_shape, 1.0 / m.join_affinity_shape, self.table.n)
 
     def _seat_founders(self) -> None:
         f = self.cfg.founders
@@ -181,10 +191,11 @@ class CommunityModel(mesa.Model):
                 circle = [r for r in self.graph.breadth_first(start, f.n_founders) if r not in taken]
                 rows.extend(circle[: f.n_founders - len(rows)])
         rows = np.asarray(rows, dtype=np.int64)
+        self.groups.open(0, -(-len(rows) // self.groups.capacity))  # the founders' group(s)
         self._admit(rows, Channel.FOUNDER, self.cfg.member.engagement_founder)
 
     def _hire_staff(self) -> None:
-        s = self.cfg.staff
+        s = self.cfg.staff  # the CREATE stage's staff
         skills = 1.0 + s.expert_skill_sd * self.streams.setup("staff").standard_normal(s.n_experts)
         self.experts = [Expert(self, float(np.clip(k, 0.1, 2.0))) for k in skills]
         self.moderators = [Moderator(self, s.welcomes_per_moderator_per_day) for _ in range(s.n_moderators)]
@@ -316,7 +327,7 @@ class CommunityModel(mesa.Model):
         u_invite, u_target, u_accept, u_priority = (g.random(table.n, dtype=np.float32) for _ in range(4))
         outcome = referral.invite(
             table.active, policy.invite_propensity(table), table.eligible, self.graph,
-            policy.cfg.p_accept, u_invite, u_target, u_accept, u_priority,
+            policy.cfg.p_accept, u_invite, u_target, u_accept, u_priority, affinity=table.affinity,
         )
         table.invites_sent[outcome.senders] += 1
         self.tally.invites = len(outcome.senders)
@@ -342,6 +353,7 @@ class CommunityModel(mesa.Model):
         rows = churn.leavers(table.is_member, hazard, u)
         self.count.by_channel -= np.bincount(table.channel[rows], minlength=len(Channel))
         self.count.by_tier -= np.bincount(table.tier[rows], minlength=len(Tier))
+        self.groups.leave(table.group, rows)
         table.remove(rows, self.day)
         self.count.members -= len(rows)
         self.tally.leaves = len(rows)
@@ -353,16 +365,21 @@ class CommunityModel(mesa.Model):
         u_organic, u_campaign = (g.random(table.n, dtype=np.float32) for _ in range(2))
         eligible = table.eligible
         if invited is not None and len(invited.joiners):
+            joined = self._admit(
+                invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus,
+                preferred=table.group[invited.inviters],
+            )
+            seated = np.isin(invited.joiners, joined)  # all of them unless groups are full
+            invited.joiners, invited.inviters = invited.joiners[seated], invited.inviters[seated]
             table.inviter[invited.joiners] = invited.inviters
             self.tally.referral_rewards = self.policies.referral.pay_rewards(table, invited.inviters)
-            self._admit(invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus)
             eligible[invited.joiners] = False
         n_eligible = int(np.count_nonzero(eligible))
         p_convert = self.cfg.policy.acquisition.p_convert
-        rows = acquisition.campaign_joiners(eligible, n_eligible, self.reach_today, p_convert, u_campaign)
+        rows = acquisition.campaign_joiners(eligible, n_eligible, self.reach_today, p_convert, u_campaign, table.affinity)
         self._admit(rows, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus)
-        eligible[rows] = False
-        rows = acquisition.organic_joiners(eligible, m.p_discover_per_day, u_organic)
+        eligible[rows] = False  # reached today, joined or turned away: not also counted as organic
+        rows = acquisition.organic_joiners(eligible, m.p_discover_per_day, u_organic, table.affinity)
         self._admit(rows, Channel.ORGANIC, m.engagement_join)
 
     def award_points(self, posted, invited) -> None:
@@ -382,9 +399,13 @@ class CommunityModel(mesa.Model):
             len(self.experts), len(self.moderators), len(self.growth_officers), len(self.event_planners), self.cfg.economics
         )
 
-    def _admit(self, rows: np.ndarray, channel: Channel, start_engagement: float) -> None:
+    def _admit(self, rows, channel: Channel, start_engagement: float, preferred=None) -> np.ndarray:
+        """Seat newcomers in chat groups and make those seated members; returns who joined."""
+        rows, opened = self.groups.seat(self.table.group, rows, preferred, self.day, self.cfg.groups.spawn)
+        if opened:
+            self._seed_new_groups(opened)
         if len(rows) == 0:
-            return
+            return rows
         self.table.admit(rows, self.day, channel, float(np.clip(start_engagement, 0.0, 1.0)))
         self.count.members += len(rows)
         self.count.ever_joined += len(rows)
@@ -393,9 +414,21 @@ class CommunityModel(mesa.Model):
         self.tally.joins[channel] += len(rows)
         if channel != Channel.FOUNDER:
             self.newcomers_waiting.extend(rows.tolist())
-        if self.graph.n <= self.cfg.member_agents_max_people:  # small runs: a Mesa agent per member
-            for row in rows.tolist():
-                self.member(row)
+        return rows
+
+    def _seed_new_groups(self, opened: int) -> None:
+        """Move a few core members (the most engaged if there are no tiers) into each new group."""
+        table, g = self.table, self.cfg.groups
+        new_ids = np.arange(len(self.groups) - opened, len(self.groups))
+        for gid in new_ids:
+            if g.seed_core_members and self.count.members:
+                members = np.flatnonzero(table.is_member & (table.group != gid))
+                rank = table.tier[members].astype(np.float32) * 2.0 + table.engagement[members]
+                core = members[np.argsort(-rank, kind="stable")[: g.seed_core_members]]
+                self.groups.move(table.group, core, int(gid))
+            if g.moderator_per_new_group:
+                staff.hire(self, Moderator)
+            self.log_event("group_opened", f"group {gid} opened", {"group": int(gid)})
 
     def _mean_engagement(self) -> float:
         members = self.count.members
@@ -418,15 +451,32 @@ class CommunityModel(mesa.Model):
         members_start = members[first : self.day].sum()
         posts_m = self.recorder.column("posts_member", self.day)[window].sum()
         posts_e = self.recorder.column("posts_expert", self.day)[window].sum()
+        leaves = self.recorder.column("leaves", self.day)[window].sum()
         return StageSnapshot(
             members=int(members[-1]),
             growth_per_week=float(growth),
             active_share=float(active / members_start) if members_start else 0.0,
             member_content_share=float(posts_m / (posts_m + posts_e)) if posts_m + posts_e else 0.0,
+            n_groups=int(np.count_nonzero(self.groups.size)),
+            segments_reached=self.segments_reached(),
+            retention=float(1.0 - leaves / start) if start else 1.0,
         )
 
+    def group_activity_floor(self, min_members: int = 20) -> float:
+        """Daily active share of the quietest group with at least `min_members` members."""
+        members, actives = self.groups.activity(self.table.group, self.table.active, self.table.is_member)
+        big = members >= min_members
+        return float((actives[big] / members[big]).min()) if big.any() else 0.0
+
+    def segments_reached(self) -> int:
+        """Population segments (sbm graphs) holding at least the foothold share of members."""
+        if self.graph.segment is None or not self.count.members:
+            return 1
+        per_segment = np.bincount(self.graph.segment[self.table.is_member])
+        return int(np.count_nonzero(per_segment >= self.cfg.lifecycle.segment_foothold_share * self.count.members))
+
     def update_stage(self) -> None:
-        """Run the stage detector on today's window and log any change."""
+        """Run the stage detector on today's window; on a change, log it and apply the playbook."""
         snap = self.snapshot()
         new = next_stage(self.stage, self.day - self._stage_since, snap, self.cfg.lifecycle, self._last_healthy)
         if new != self.stage:
@@ -434,7 +484,28 @@ class CommunityModel(mesa.Model):
                 self._last_healthy = new
             self.stage, self._stage_since = new, self.day
             self.stage_log.append(StageSpell(new, self.day, snap))
+            self.log_event("stage", new.label, {"stage": new.name})
+            self.apply_playbook(new)
         self.recorder.set(self.day, "stage", int(self.stage))
+
+    def apply_playbook(self, stage: Stage) -> None:
+        """Switch to the policies, staff and group rules the playbook gives for `stage`."""
+        changes = self._playbook_changes(stage)
+        if not changes:
+            return
+        self.cfg = stage_config(self.base_cfg, stage, current=self.cfg)
+        self.policies = Policies.from_config(self.cfg.policy)
+        staff.sync_headcount(self)
+        self.log_event("playbook", f"{self.base_cfg.playbook.name}: {stage.label}", changes)
+
+    def _playbook_changes(self, stage: Stage) -> dict:
+        from sim.playbook import stage_overrides  # noqa: PLC0415
+
+        return stage_overrides(self.base_cfg, stage)
+
+    def log_event(self, kind: str, label: str, detail: dict | None = None) -> None:
+        """Note something that happened today (stage change, playbook switch, group opened, ...)."""
+        self.events_log.append({"day": self.day, "kind": kind, "label": label, "detail": detail or {}})
 
     # -- inspection ---------------------------------------------------------------------------
 

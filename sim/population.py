@@ -67,6 +67,8 @@ class MemberTable:
         points, tier: points earned (积分) and the Tier they give.
         first_post_day: day of the first post (NEVER if none yet).
         lift_until: last day of an event's lift on visits (NEVER if none).
+        group: the chat group a member sits in (-1 if none).
+        affinity: interest in the community (mean 1), scaling every chance of joining (fixed trait).
     """
 
     def __init__(self, n: int, xp=np):
@@ -86,6 +88,8 @@ class MemberTable:
         self.tier = xp.zeros(n, dtype=np.int8)
         self.first_post_day = xp.full(n, NEVER, dtype=np.int32)
         self.lift_until = xp.full(n, NEVER, dtype=np.int32)
+        self.group = xp.full(n, -1, dtype=np.int32)
+        self.affinity = xp.ones(n, dtype=np.float32)
 
     @property
     def eligible(self) -> np.ndarray:

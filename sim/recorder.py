@@ -5,6 +5,7 @@ A run folder holds:
     timeseries.parquet / timeseries.csv   one row per day, one column per declared metric
     metrics.json      unit and meaning of every column
     stages.csv        the stage timeline (stage, first day, last day, criteria at entry)
+    events.csv        what happened when: stage changes, playbook switches, groups opened, staff changes
     summary.json      headline figures of the run
     provenance.json   seed, versions, git commit, command, timings
     dashboard.png     members by channel, active share, content, churn
@@ -28,7 +29,7 @@ import pandas as pd
 
 DONE_MARKER = "DONE"
 INTEGER_UNITS = ("people", "people/day", "posts/day", "replies/day", "invitations/day", "incidents/day",
-                 "ties/day", "events/day", "orders/day", "code")
+                 "ties/day", "events/day", "orders/day", "groups", "code")
 
 
 class Recorder:

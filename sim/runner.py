@@ -6,6 +6,7 @@ run folder described in sim/recorder.py, marking it done last.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,13 @@ def stage_table(model: CommunityModel) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def events_table(model: CommunityModel) -> pd.DataFrame:
+    """What happened when (stage changes, playbook switches, groups opened, staff changes)."""
+    rows = [{"day": e["day"], "kind": e["kind"], "label": e["label"],
+             "detail": json.dumps(e["detail"], ensure_ascii=False, default=str)} for e in model.events_log]
+    return pd.DataFrame(rows, columns=["day", "kind", "label", "detail"])
+
+
 def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: dict) -> dict:
     """Headline figures of a run."""
     recent = ts.tail(HIGHLIGHT_WINDOW_DAYS)
@@ -153,6 +161,7 @@ def write_run_folder(result: RunResult, out: Path, timings: dict) -> Path:
         atomic_save(out / "timeseries.csv", lambda p: result.timeseries.to_csv(p, index=False))
     atomic_write_json(out / "metrics.json", {m.name: {"unit": m.unit, "meaning": m.meaning} for m in METRICS})
     atomic_save(out / "stages.csv", lambda p: result.stages.to_csv(p, index=False))
+    atomic_save(out / "events.csv", lambda p: events_table(result.model).to_csv(p, index=False))
     atomic_write_json(out / "summary.json", result.summary)
     if cfg.output.plots:
         from sim.viz.dashboard import save_dashboard  # noqa: PLC0415 - matplotlib only when plotting

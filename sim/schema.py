@@ -25,4 +25,6 @@ def param(default, lo=None, hi=None, choices=None, help="", source="assumption")
             choices of the run rather than facts about communities.
     """
     meta = {"lo": lo, "hi": hi, "choices": choices, "help": help, "source": source}
+    if isinstance(default, dict):  # mutable defaults need a factory
+        return field(default_factory=lambda: dict(default), metadata=meta)
     return field(default=default, metadata=meta)

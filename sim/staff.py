@@ -97,6 +97,43 @@ def end_day(model) -> None:
             model.experts.remove(expert)
             expert.remove()
             model.tally.experts_quit += 1
+            model.log_event("expert_quit", "an expert left (burnout)", {"burnout": round(expert.burnout, 3)})
     wanted = model.policies.moderation.moderators_wanted(model.count.members, len(model.moderators))
     for _ in range(wanted - len(model.moderators)):
-        model.moderators.append(Moderator(model, model.cfg.staff.welcomes_per_moderator_per_day))
+        hire(model, Moderator)
+
+
+def _roster(model, role) -> list:
+    return {Expert: model.experts, Moderator: model.moderators, GrowthOfficer: model.growth_officers,
+            EventPlanner: model.event_planners}[role]
+
+
+def hire(model, role) -> None:
+    """Add one staff member of `role` (new experts get a skill drawn from the `hiring` stream)."""
+    roster = _roster(model, role)
+    if role is Expert:
+        rng = model.streams.day("hiring", model.day)
+        roster.append(Expert(model, float(np.clip(1.0 + model.cfg.staff.expert_skill_sd * rng.standard_normal(), 0.1, 2.0))))
+    elif role is Moderator:
+        roster.append(Moderator(model, model.cfg.staff.welcomes_per_moderator_per_day))
+    elif role is GrowthOfficer:
+        cap = model.cfg.policy.acquisition.total_budget / max(1, model.cfg.staff.n_growth_officers)
+        roster.append(GrowthOfficer(model, cap))
+    else:
+        roster.append(EventPlanner(model))
+    model.log_event("hired", f"{role.__name__} hired", {"role": role.__name__})
+
+
+def sync_headcount(model) -> None:
+    """Hire or let go staff so each roster matches the config in force (after a playbook switch).
+    Those let go first: the most burnt-out experts, the latest hires otherwise."""
+    s = model.cfg.staff
+    for role, wanted in ((Expert, s.n_experts), (Moderator, s.n_moderators),
+                         (GrowthOfficer, s.n_growth_officers), (EventPlanner, s.n_event_planners)):
+        roster = _roster(model, role)
+        while len(roster) < wanted:
+            hire(model, role)
+        if role is Expert:
+            roster.sort(key=lambda e: e.burnout)
+        while len(roster) > wanted:
+            roster.pop().remove()

@@ -24,7 +24,7 @@ class ReferralOutcome:
     inviters: np.ndarray  # row of the inviter of each joiner
 
 
-def invite(active, propensity, eligible, graph, p_accept: float, u_invite, u_target, u_accept, u_priority):
+def invite(active, propensity, eligible, graph, p_accept: float, u_invite, u_target, u_accept, u_priority, affinity=None):
     """Resolve today's invitations.
 
     Args:
@@ -34,6 +34,7 @@ def invite(active, propensity, eligible, graph, p_accept: float, u_invite, u_tar
         graph: the SocialGraph.
         p_accept: chance an invited friend accepts.
         u_invite, u_target, u_accept, u_priority: full-length uniforms for the day.
+        affinity: per-person multiplier of the acceptance chance (None: everyone alike).
 
     Returns:
         ReferralOutcome.
@@ -42,7 +43,9 @@ def invite(active, propensity, eligible, graph, p_accept: float, u_invite, u_tar
     all_senders = xp.flatnonzero(active & (u_invite < propensity))
     targets = graph.random_neighbour(all_senders, u_target[all_senders])
     ok = targets >= 0
-    ok[ok] = eligible[targets[ok]] & (u_accept[targets[ok]] < p_accept)
+    reached = targets[ok]
+    p = p_accept if affinity is None else p_accept * affinity[reached]
+    ok[ok] = eligible[reached] & (u_accept[reached] < p)
     senders, targets = all_senders[ok], targets[ok]
     if len(targets):
         order = xp.argsort(u_priority[senders], kind="stable")

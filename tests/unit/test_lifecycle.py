@@ -22,8 +22,10 @@ S = StageSnapshot
         (Stage.ACTIVE, 20, S(1500, 0.01, 0.3, 0.8), Stage.MATURE),
         (Stage.ACTIVE, 20, S(1500, 0.01, 0.3, 0.3), Stage.ACTIVE),  # staff still write most content
         (Stage.ACTIVE, 20, S(1500, 0.10, 0.3, 0.8), Stage.ACTIVE),  # still growing fast
-        (Stage.MATURE, 20, S(3000, 0.015, 0.3, 0.8), Stage.EXPANSION),
-        (Stage.MATURE, 20, S(2000, 0.015, 0.3, 0.8), Stage.MATURE),
+        (Stage.MATURE, 20, S(3000, 0.015, 0.3, 0.8, n_groups=6), Stage.EXPANSION),
+        (Stage.MATURE, 20, S(2000, 0.015, 0.3, 0.8, n_groups=4), Stage.MATURE),  # still few groups
+        (Stage.MATURE, 20, S(2000, 0.015, 0.3, 0.8, n_groups=4, segments_reached=2), Stage.EXPANSION),  # a new segment
+        (Stage.MATURE, 20, S(3000, 0.005, 0.3, 0.8, n_groups=6), Stage.MATURE),  # not growing
         # dying communities are flagged, whatever stage they reached
         (Stage.ACTIVE, 20, S(1500, 0.0, 0.01, 0.8), Stage.DECLINE),
         (Stage.MATURE, 20, S(1500, -0.05, 0.3, 0.8), Stage.DECLINE),
@@ -38,6 +40,8 @@ def test_a_recovered_decline_returns_to_the_last_healthy_stage():
     healthy = S(1500, 0.0, 0.3, 0.8)
     assert next_stage(Stage.DECLINE, 20, healthy, CFG, resume=Stage.MATURE) == Stage.MATURE
     assert next_stage(Stage.DECLINE, 20, S(1500, 0.0, 0.01, 0.8), CFG, resume=Stage.MATURE) == Stage.DECLINE
+    # no longer shrinking fast enough to enter DECLINE, but still shrinking: stays in DECLINE
+    assert next_stage(Stage.DECLINE, 20, S(1500, -0.01, 0.3, 0.8), CFG, resume=Stage.MATURE) == Stage.DECLINE
 
 
 def test_every_stage_has_a_chinese_label():

@@ -1,0 +1,93 @@
+"""Chat groups (社群分群): members sit in groups of limited size, new groups open when all are full.
+
+A WeChat group holds at most 500 people, so a growing community becomes a set of groups. Newcomers
+invited by a member join their inviter's group when it has room, otherwise the open group with the
+most room; when every group is full a new one is opened (精细化建群) and seeded with a few core
+members moved from the fullest groups, or, if opening groups is off, newcomers are turned away.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NO_GROUP = -1
+
+
+class Groups:
+    """The community's groups: size and opening day of each.
+
+    Args:
+        capacity: members per group at most.
+    """
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.size = np.zeros(0, dtype=np.int64)
+        self.opened_day = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.size)
+
+    @property
+    def free_seats(self) -> int:
+        """Seats left in the open groups."""
+        return int((self.capacity - self.size).sum())
+
+    def open(self, day: int, n: int = 1) -> np.ndarray:
+        """Open `n` new groups; returns their ids."""
+        ids = np.arange(len(self.size), len(self.size) + n)
+        self.size = np.concatenate([self.size, np.zeros(n, dtype=np.int64)])
+        self.opened_day = np.concatenate([self.opened_day, np.full(n, day, dtype=np.int64)])
+        return ids
+
+    def seat(self, group_of, rows: np.ndarray, preferred: np.ndarray | None, day: int, spawn: bool) -> tuple[np.ndarray, int]:
+        """Give each of `rows` a seat (their preferred group when it has room, then the emptiest
+        open groups, then new groups if `spawn`). Writes `group_of[rows]`.
+
+        Returns:
+            (rows that got a seat, number of groups opened).
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return rows, 0
+        placed = np.zeros(len(rows), dtype=bool)
+        if preferred is not None:
+            for k in np.flatnonzero(preferred >= 0):  # invited newcomers: few per day
+                g = preferred[k]
+                if self.size[g] < self.capacity:
+                    group_of[rows[k]] = g
+                    self.size[g] += 1
+                    placed[k] = True
+        waiting = np.flatnonzero(~placed)
+        opened = 0
+        if spawn and len(waiting) > self.free_seats:
+            opened = -(-(len(waiting) - self.free_seats) // self.capacity)
+            self.open(day, opened)
+        for g in np.argsort(self.size, kind="stable"):  # emptiest first
+            if not len(waiting):
+                break
+            room = self.capacity - self.size[g]
+            take, waiting = waiting[:room], waiting[room:]
+            group_of[rows[take]] = g
+            self.size[g] += len(take)
+            placed[take] = True
+        return rows[placed], opened
+
+    def leave(self, group_of, rows: np.ndarray) -> None:
+        """Members in `rows` leave their groups."""
+        g = group_of[rows]
+        g = g[g >= 0]
+        self.size -= np.bincount(g, minlength=len(self.size))
+        group_of[rows] = NO_GROUP
+
+    def move(self, group_of, rows: np.ndarray, to_group: int) -> None:
+        """Move members (e.g. core members seeding a new group)."""
+        self.leave(group_of, rows)
+        group_of[rows] = to_group
+        self.size[to_group] += len(rows)
+
+    def activity(self, group_of, active, is_member) -> tuple[np.ndarray, np.ndarray]:
+        """Members and active members of every group."""
+        members = np.bincount(group_of[is_member], minlength=len(self.size))
+        actives = np.bincount(group_of[active], minlength=len(self.size))
+        return members, actives

@@ -1,0 +1,57 @@
+"""Claims about the lifecycle of whole runs: the default playbook's stages, stuck and dying communities."""
+
+import pytest
+
+from sim.cli import load_config
+from sim.lifecycle import Stage
+from sim.runner import run
+
+HEALTHY = ["CREATE", "GROW", "ACTIVE", "MATURE", "EXPANSION"]
+
+
+@pytest.mark.slow
+def test_the_default_scenario_passes_through_all_five_stages_in_order_for_most_seeds():
+    passed = 0
+    for seed in range(10):
+        stages = list(run(load_config([f"seed={seed}", "output.plots=false"])).stages["stage"])
+        passed += stages == HEALTHY
+    assert passed >= 8
+
+
+def test_a_community_without_content_or_growth_effort_is_stuck_or_declines(small_config):
+    idle = small_config.replace(**{
+        "days": 200, "policy.content.name": "none", "policy.content.posts_per_week": 0.0,
+        "policy.acquisition.name": "none", "policy.referral.name": "none", "playbook.stages": {},
+    })
+    stages = list(run(idle).stages["stage"])
+    assert stages == ["CREATE"] or stages[-1] == "DECLINE"
+    assert "ACTIVE" not in stages
+
+
+def test_a_team_that_stops_all_work_in_maturity_sees_the_community_decline():
+    result = run(load_config(["playbook=abandon_in_mature", "seed=1", "days=500", "output.plots=false"]))
+    stages = list(result.stages["stage"])
+    assert "MATURE" in stages
+    assert stages[-1] == "DECLINE" and stages.index("DECLINE") > stages.index("MATURE")
+    matured = int(result.stages.loc[result.stages["stage"] == "MATURE", "first_day"].iloc[0])
+    members = result.timeseries["members"]
+    assert members.iloc[-1] < 0.7 * members.iloc[matured]
+
+
+def test_playbook_switches_are_logged_with_their_day():
+    from sim.runner import events_table
+
+    result = run(load_config(["seed=0", "days=120", "output.plots=false"]))
+    events = events_table(result.model)
+    switches = events[events["kind"] == "playbook"]
+    stage_days = dict(zip(result.stages["stage"], result.stages["first_day"], strict=True))
+    assert len(switches) >= 2
+    for row in switches.itertuples():
+        stage = next(s for s in Stage if s.label in row.label)
+        assert row.day == stage_days[stage.name]
+
+
+def test_a_flat_playbook_keeps_the_same_policies_throughout():
+    result = run(load_config(["playbook=flat", "seed=0", "days=120", "output.plots=false"]))
+    assert result.model.cfg.policy == result.model.base_cfg.policy
+    assert not any(e["kind"] == "playbook" for e in result.model.events_log)
