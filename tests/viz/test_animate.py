@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from sim.viz.animate import capture, frame_days, main
+from sim.viz.draw import markers
 
 EVERY = 5
 
@@ -96,3 +97,19 @@ def test_bad_input_gets_one_line_and_exit_code_2(args, says, staged_run_dir, tmp
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and says in err and "\n" not in err
     assert not (tmp_path / "out" / "animation.gif").exists()
+
+
+def test_playbook_switches_and_injected_events_are_marked_on_their_days(staged_config):
+    cfg = staged_config.replace(
+        **{
+            "playbook.name": "test",
+            "playbook.stages": {"GROW": {"policy": {"content": {"posts_per_week": 14}}}},
+        }
+    )
+    model, _, panels = capture(cfg, EVERY, {30: ["campaign"]})
+    grow_day = next(
+        e["day"] for e in model.events_log if e["kind"] == "stage" and "GROW" in e["label"]
+    )
+    marks = [(m.day, m.kind) for m in markers(model)]
+    assert (grow_day, "playbook") in marks and (30, "event") in marks
+    assert any(e["kind"] == "injected" and e["day"] == 30 for e in model.events_log)

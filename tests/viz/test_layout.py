@@ -14,7 +14,7 @@ from sim.viz.trainer import ClassroomModel
 def referral_model(staged_config):
     """The staged community with eager inviters, stepped 40 days, with positions at day 20 kept."""
     cfg = staged_config.replace(
-        **{"policy.referral.p_invite_per_day": 0.3, "policy.referral.p_accept": 0.5}
+        **{"policy.referral.p_invite_per_day": 0.5, "policy.referral.p_accept": 0.8}
     )
     model = ClassroomModel(cfg=cfg)
     for _ in range(20):
@@ -28,7 +28,7 @@ def referral_model(staged_config):
 def test_referred_newcomers_are_placed_next_to_whoever_invited_them(referral_model):
     table, pos = referral_model.table, referral_model.layout.pos
     referred = np.flatnonzero((table.channel == Channel.REFERRAL) & (table.inviter >= 0))
-    assert len(referred) >= 20, "the fixture should produce referral joins"
+    assert len(referred) >= 10, "the fixture should produce referral joins"
     to_inviter = np.hypot(*(pos[referred] - pos[table.inviter[referred]]).T)
     assert np.all(to_inviter <= NEIGHBOUR_OFFSET + 1e-5)
     # ...which is close compared with the community's spread: a random pair of members is far apart.
