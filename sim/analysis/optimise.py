@@ -78,10 +78,19 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
     from sim.runner import run  # noqa: PLC0415
 
     kpi = kpi_by_name(kpi_name, standard_kpis())
+    base = load_config([*common, *FAST_OUTPUT])
+
+    def config_for(trial):
+        overrides = [lever.suggest(trial) for lever in levers]
+        groups = [o for o in overrides if "/" in o.split("=", 1)[0]]
+        if groups:  # a config group (policy/referral=...) needs Hydra's composition
+            return load_config([*common, *FAST_OUTPUT, *overrides]), overrides
+        # plain keys: a validated replace of the base config, much faster than composing again
+        cfg = base.replace(**{o.split("=", 1)[0]: trial.params[o.split("=", 1)[0]] for o in overrides})
+        return cfg, overrides
 
     def objective(trial) -> float:
-        overrides = [*common, *FAST_OUTPUT, *(lever.suggest(trial) for lever in levers)]
-        cfg = load_config(overrides)
+        cfg, overrides = config_for(trial)
         values, costs = [], []
         for seed in seeds:
             ts = run(cfg.replace(seed=seed)).timeseries
@@ -91,7 +100,7 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
         if budget is not None:  # feasible when <= 0; the sampler steers toward feasible levers
             trial.set_constraint("over_budget", float(np.mean(costs)) - budget)
         trial.set_user_attr("kpi_sd", float(np.std(values, ddof=1)) if len(values) > 1 else 0.0)
-        trial.set_user_attr("overrides", overrides)
+        trial.set_user_attr("overrides", [*common, *overrides])
         value = float(np.nanmean(values)) if not np.all(np.isnan(values)) else float("nan")
         if np.isnan(value):  # e.g. a stage never reached: a worst-case score keeps the study going
             value = -1e18 if kpi.higher_is_better else 1e18

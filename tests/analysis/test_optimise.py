@@ -6,7 +6,7 @@ import pytest
 from sim.analysis.optimise import best_feasible, optimise, parse_lever
 from sim.config import ConfigError
 
-COMMON = ["days=40", "network.n_people=1500", "policy/referral=none"]
+COMMON = ["days=30", "network.n_people=1000", "policy/referral=none"]
 LEVERS = [parse_lever("policy.acquisition.budget_per_day=0:300"), parse_lever("policy.content.posts_per_week=1:14:int")]
 
 
