@@ -133,7 +133,7 @@ def KpiCharts(model):
         for ax, panel in zip(axes, panels, strict=False):
             draw_stage_bands(ax, ts["stage"].to_numpy())
             draw_kpi(ax, ts, panel, has_cjk)
-            draw_event_markers(ax, marks, has_cjk, text=panel == "members")
+            draw_event_markers(ax, marks, has_cjk, text=False)  # named in the events list
             ax.set_xlim(0, max(model.cfg.days, 1))
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
