@@ -167,8 +167,9 @@ def EventButtons(model):
                 f"第 {last.day} 天 day {last.day}: {last.label} — {last.note}",
                 classes=["last-event"],
             )
-        for record in log[-6:-1]:
-            solara.Text(f"· d{record.day} {record.label}")
+        # Earlier events and playbook switches: the dashed and dotted lines on the charts.
+        for mark in markers(model)[-6:]:
+            solara.Text(f"· d{mark.day} {mark.zh} {mark.en}")
 
 
 @solara.component
