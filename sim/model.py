@@ -314,7 +314,8 @@ class CommunityModel(mesa.Model):
     def members_value(self, content_value: float, social, boosts) -> None:
         """Engagement follows the value of the day's visit; first replies and answers add to it."""
         t = self.table
-        engagement.update_engagement(t.engagement, t.active, t.is_member, content_value, social, self.cfg.member)
+        fit = np.minimum(np.float32(1.0), t.affinity)  # affinity above the mean adds nothing more
+        engagement.update_engagement(t.engagement, t.active, t.is_member, content_value, social, self.cfg.member, fit)
         for rows, boost in boosts:
             t.engagement[rows] = np.minimum(1.0, t.engagement[rows] + np.float32(boost))
 

@@ -30,15 +30,19 @@ def visits(is_member, p_visit, u):
     return is_member & (u < p_visit)
 
 
-def update_engagement(engagement, active, is_member, content_value: float, social, cfg) -> None:
+def update_engagement(engagement, active, is_member, content_value: float, social, cfg, fit=None) -> None:
     """Move engagement toward the value of today's visit; decay it for members who stayed away.
 
-    The value of a visit lies between `value_base` and 1, weighted like the visit drives.
+    The value of a visit lies between `value_base` and 1, weighted like the visit drives, and is
+    scaled by the member's fit with the community (`fit`, 0..1; None: everyone fits fully): people
+    who joined with little interest get less out of the same feed, drift away and leave.
     """
     xp = xp_of(engagement)
     w_total = cfg.w_active_content + cfg.w_active_social
     share = (cfg.w_active_content * content_value + cfg.w_active_social * social) / w_total if w_total else 0.0
     value = cfg.value_base + (1.0 - cfg.value_base) * share
+    if fit is not None:
+        value = value * fit
     moved = engagement + cfg.engagement_learning_rate * (value - engagement)
     decayed = engagement * (1.0 - cfg.engagement_decay_per_day)
     new = xp.where(active, moved, xp.where(is_member, decayed, engagement))
