@@ -205,22 +205,41 @@ def markers(model) -> list[Marker]:
 
 
 def draw_event_markers(ax, marks: list[Marker], has_cjk: bool, text: bool = True) -> None:
-    """Vertical lines at marked days, labelled at the top of the axes."""
-    for k, mark in enumerate(marks):
-        style = "--" if mark.kind == "event" else ":"
-        ax.axvline(mark.day, color="#444444", ls=style, lw=1, zorder=3)
-        if text:
-            ax.text(
-                mark.day,
-                0.97 - 0.1 * (k % 3),
-                f" {label(mark.zh, mark.en, has_cjk)}",
-                transform=ax.get_xaxis_transform(),
-                fontsize=7,
-                va="top",
-                ha="left",
-                color="#222222",
-                zorder=4,
-            )
+    """Vertical lines at marked days: events dashed and named, playbook switches dotted.
+
+    Playbook switches fall on stage changes, which the stage bands already show, so they get one
+    key in the corner instead of a name per line (names would pile up at every stage change).
+    """
+    events = [m for m in marks if m.kind == "event"]
+    for mark in marks:
+        ax.axvline(
+            mark.day, color="#444444", ls="--" if mark.kind == "event" else ":", lw=1, zorder=3
+        )
+    if not text:
+        return
+    for k, mark in enumerate(events):
+        ax.text(
+            mark.day,
+            0.97 - 0.1 * (k % 3),
+            f" {label(mark.zh, mark.en, has_cjk)}",
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            va="top",
+            ha="left",
+            color="#222222",
+            zorder=4,
+        )
+    if len(events) < len(marks):
+        ax.text(
+            0.99,
+            1.02,
+            f"┆ {label('打法切换', 'playbook switch', has_cjk)}",
+            transform=ax.transAxes,
+            fontsize=7,
+            va="bottom",
+            ha="right",
+            color="#444444",
+        )
 
 
 def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
