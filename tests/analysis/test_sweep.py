@@ -18,13 +18,9 @@ from sim.analysis.collect import collect
 from sim.analysis.collect import main as collect_main
 from sim.analysis.compare import kpi_table
 from sim.analysis.kpis import standard_kpis
-from sim.cli import config_dir
 from sim.metrics import METRIC_NAMES
 
-# A stage-aware playbook sets content and referral per stage; the levers swept here hold throughout
-# only under the flat playbook, so it is chosen wherever the playbook group exists.
-FLAT = ["playbook=flat"] if (config_dir() / "playbook" / "flat.yaml").is_file() else []
-SWEEP = ["-m", "sweep=content_x_referral_small", *FLAT]
+SWEEP = ["-m", "sweep=content_x_referral_small"]  # it chooses the flat playbook: the levers hold throughout
 
 
 def multirun(sweep_dir: Path) -> list[str]:
