@@ -249,6 +249,15 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class CheckpointConfig:
+    """When a run saves its whole state to resume or fork from (sim/checkpoint.py)."""
+
+    every_days: int = param(0, lo=0, hi=100_000, help="save a checkpoint every this many days; 0 = never", source="setting")
+    at_stage_change: bool = param(False, help="save a checkpoint on each day the lifecycle stage changes", source="setting")
+    dir: str = param("", help="folder for checkpoints; empty = checkpoints/ in the run folder", source="setting")
+
+
+@dataclass(frozen=True)
 class SimConfig:
     """Everything one run needs."""
 
@@ -274,6 +283,7 @@ class SimConfig:
     groups: GroupsConfig = field(default_factory=GroupsConfig)
     playbook: PlaybookConfig = field(default_factory=PlaybookConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    checkpoint: CheckpointConfig = field(default_factory=CheckpointConfig)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SimConfig:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim.checkpoint import Checkpointer
 from sim.config import SimConfig
 from sim.lifecycle import Stage
 from sim.metrics import METRICS
@@ -42,19 +43,26 @@ class RunResult:
     model: CommunityModel
 
 
-def run(cfg: SimConfig, out_dir: str | Path | None = None, graph: SocialGraph | None = None) -> RunResult:
+def run(
+    cfg: SimConfig, out_dir: str | Path | None = None, graph: SocialGraph | None = None,
+    start: CommunityModel | None = None,
+) -> RunResult:
     """Simulate `cfg.days` days and summarise; write the run folder if `out_dir` is given.
 
     Args:
         cfg: validated configuration.
         out_dir: folder to write outputs into (created if needed); None writes nothing.
         graph: a prebuilt social graph to reuse across runs (must match cfg.network).
+        start: a model restored from a checkpoint (sim/checkpoint.py; its `base_cfg` is `cfg`):
+            stepped on from its day to `cfg.days` instead of building a new one.
     """
     t0 = time.perf_counter()
-    model = CommunityModel(cfg, graph=graph)
+    model = start if start is not None else CommunityModel(cfg, graph=graph)
+    checkpoints = Checkpointer(cfg, out_dir)  # saves nothing unless checkpoint.* asks
     t1 = time.perf_counter()
-    for _ in range(cfg.days):
+    for _ in range(model.day, cfg.days):
         model.step()
+        checkpoints.after_day(model)
     t2 = time.perf_counter()
     timeseries = model.recorder.frame()
     stages = stage_table(model)
