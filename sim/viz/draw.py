@@ -279,6 +279,7 @@ def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
         ax.plot(day, ts["toxicity"], color="#7f7f7f", lw=1.5)
         ax.set_title(label("毒性", "Toxicity", has_cjk), fontsize=9)
     ax.tick_params(labelsize=7)
+    ax.locator_params(nbins=4)  # few ticks: each tick and grid line is drawn on every redraw
     ax.grid(alpha=0.3)
 
 
