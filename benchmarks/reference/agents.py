@@ -17,10 +17,11 @@ FOUNDER, ORGANIC, CAMPAIGN, REFERRAL = "founder", "organic", "campaign", "referr
 class Person(mesa.Agent):
     """Someone in the addressable population: a member, a former member, or not yet joined."""
 
-    def __init__(self, model, p_post: float):
+    def __init__(self, model, p_post: float, affinity: float):
         super().__init__(model)
         self.friends: list[Person] = []
-        self.p_post = p_post
+        self.p_post = p_post  # posting rate, posts per visit
+        self.affinity = affinity  # interest in the community (mean 1): joining chance and fit
         self.is_member = False
         self.ever_joined = False
         self.channel: str | None = None
@@ -66,10 +67,11 @@ class Person(mesa.Agent):
         return False
 
     def write_post(self) -> None:
-        """Post with this person's own propensity."""
-        if self.random.random() < self.p_post:
-            self.posts += 1
-            self.model.tally["posts_member"] += 1
+        """Post with chance 1 - exp(-rate); a poster writes 1 + Poisson(rate) posts."""
+        if self.random.random() < -math.expm1(-self.p_post):
+            written = 1 + int(self.model.rng.poisson(self.p_post))
+            self.posts += written
+            self.model.tally["posts_member"] += written
 
     def value_visit(self, social: float) -> None:
         """Move engagement toward the value the visit gave (content and friends)."""
@@ -80,7 +82,7 @@ class Person(mesa.Agent):
             if w_total
             else 0.0
         )
-        target = cfg.value_base + (1.0 - cfg.value_base) * share
+        target = (cfg.value_base + (1.0 - cfg.value_base) * share) * min(1.0, self.affinity)
         moved = self.engagement + cfg.engagement_learning_rate * (target - self.engagement)
         self.engagement = min(1.0, max(0.0, moved))
 
@@ -133,9 +135,9 @@ class Person(mesa.Agent):
         if self.ever_joined:
             return
         model, m = self.model, self.model.cfg.member
-        if self.random.random() < model.p_campaign_join:
+        if self.random.random() < model.p_campaign_join * self.affinity:
             self.join(CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus)
-        elif self.random.random() < m.p_discover_per_day:
+        elif self.random.random() < m.p_discover_per_day * self.affinity:
             self.join(ORGANIC, m.engagement_join)
 
     def join(self, channel: str, engagement: float) -> None:

@@ -94,11 +94,13 @@ class ReferenceModel(mesa.Model):
     # -- building ------------------------------------------------------------------------------
 
     def _create_people(self, graph: SocialGraph) -> list[Person]:
-        m = self.cfg.member
+        m, r = self.cfg.member, self.random
+        shape = m.join_affinity_shape
         people = [
             Person(
                 self,
-                min(1.0, m.p_post_median * math.exp(m.p_post_sigma * self.random.gauss(0.0, 1.0))),
+                min(20.0, m.p_post_median * math.exp(m.p_post_sigma * r.gauss(0.0, 1.0))),
+                r.gammavariate(shape, 1.0 / shape) if shape > 0 else 1.0,
             )
             for _ in range(graph.n)
         ]

