@@ -428,7 +428,9 @@ class CommunityModel(mesa.Model):
             if g.seed_core_members and self.count.members:
                 members = np.flatnonzero(table.is_member & (table.group != gid))
                 rank = table.tier[members].astype(np.float32) * 2.0 + table.engagement[members]
-                core = members[np.argsort(-rank, kind="stable")[: g.seed_core_members]]
+                k = g.seed_core_members  # only the top k need sorting (same order as a full stable sort)
+                top = np.flatnonzero(rank >= np.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
+                core = members[top][np.argsort(-rank[top], kind="stable")[:k]]
                 self.groups.move(table.group, core, int(gid))
             if g.moderator_per_new_group:
                 staff.hire(self, Moderator)
