@@ -21,47 +21,10 @@ import numpy as np
 import pytest
 from scipy.optimize import curve_fit
 
-from sim.config import SimConfig
 from sim.runner import run
+from sim.validation.bass import P_PER_DAY, Q_PER_DAY, bass_cdf, mean_field_config
 
-P_PER_DAY, Q_PER_DAY = 0.003, 0.038
 N = 20_000
-
-
-def bass_cdf(t, p, q):
-    """Bass's closed-form cumulative adoption share."""
-    e = np.exp(-(p + q) * t)
-    return (1 - e) / (1 + (q / p) * e)
-
-
-def mean_field_config(seed: int) -> SimConfig:
-    return SimConfig.from_dict(
-        {
-            "seed": seed,
-            "days": 200,
-            "network": {"kind": "complete", "n_people": N},
-            "founders": {"n_founders": 20, "placement": "random"},
-            "staff": {"n_experts": 0, "n_moderators": 0, "n_growth_officers": 0},
-            "member": {
-                # everyone who is in stays in and is active every day
-                "p_active_base": 1.0,
-                "engagement_founder": 1.0,
-                "engagement_join": 1.0,
-                "engagement_join_referral_bonus": 0.0,
-                "engagement_join_campaign_bonus": 0.0,
-                "engagement_learning_rate": 0.0,
-                "engagement_decay_per_day": 0.0,
-                "p_churn_max_per_day": 0.0,
-                "p_discover_per_day": P_PER_DAY,
-            },
-            "moderation": {"incidents_per_100_members_per_day": 0.0},  # no toxicity to thin visits
-            "policy": {
-                "acquisition": {"name": "none"},
-                "referral": {"name": "open_invite", "p_invite_per_day": 2 * Q_PER_DAY, "p_accept": 0.5},
-            },
-            "output": {"plots": False},
-        }
-    )
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

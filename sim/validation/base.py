@@ -1,0 +1,62 @@
+"""What a pattern check returns, and the run sizes the checks use (quick for tests, full for the
+report command)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big the runs of a check are.
+
+    Attributes:
+        n_people: addressable population of the ordinary (social-graph) runs.
+        n_mean_field: population of the complete-graph (Bass) runs.
+        days: days of the ordinary runs.
+        seeds: seeds every check averages or repeats over.
+    """
+
+    name: str
+    n_people: int
+    n_mean_field: int
+    days: int
+    seeds: tuple[int, ...]
+
+
+QUICK = Size("quick", n_people=4000, n_mean_field=5000, days=240, seeds=(0, 1))
+FULL = Size("full", n_people=20_000, n_mean_field=20_000, days=365, seeds=(0, 1, 2, 3, 4))
+SIZES = {s.name: s for s in (QUICK, FULL)}
+
+
+@dataclass
+class PatternResult:
+    """The outcome of one pattern check.
+
+    Attributes:
+        key: short identifier (`bass_recovery`, ...).
+        pattern: the observed regularity, in one sentence.
+        source: where it was observed.
+        measurement: what was measured in the simulation, in words.
+        measured: the measured values by name (means over seeds where there are several).
+        tolerance: the pass criterion, in words.
+        passed: whether every criterion held.
+        seeds: seeds used.
+        size: description of the runs (population, days).
+        detail: per-seed figures and anything else worth keeping.
+    """
+
+    key: str
+    pattern: str
+    source: str
+    measurement: str
+    measured: dict[str, float]
+    tolerance: str
+    passed: bool
+    seeds: tuple[int, ...]
+    size: str
+    detail: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(self).items()}

@@ -1,0 +1,193 @@
+"""Patterns measured on the default community's member table: participation inequality, the
+newcomer first-reply effect, the cohort retention curve and referral cascades."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import betaln
+
+from sim.cohorts import survival_curve
+from sim.population import NEVER, Channel
+from sim.validation.base import PatternResult, Size
+from sim.validation.runs import AFTER_DAYS, default_runs
+
+
+def _size_text(size: Size) -> str:
+    return f"default config, {size.n_people:,}-person Holme-Kim graph, {size.days} days"
+
+
+def check_participation(size: Size) -> PatternResult:
+    """Few members ever post; the top 1% of members write most posts."""
+    rows = []
+    for model in default_runs(size):
+        t = model.table
+        posts = np.sort(t.posts[t.joined_day >= 0])[::-1]
+        rows.append(
+            {
+                "ever_posted": float((posts > 0).mean()),
+                "top1_share": float(posts[: max(1, len(posts) // 100)].sum() / max(1, posts.sum())),
+            }
+        )
+    m = {k: float(np.mean([r[k] for r in rows])) for k in ("ever_posted", "top1_share")}
+    ok = 0.05 <= m["ever_posted"] <= 0.30 and 0.50 <= m["top1_share"] <= 0.90
+    return PatternResult(
+        "participation_inequality",
+        "Participation inequality (90-9-1): most members only read; a top 1% write most of the posts.",
+        "Nielsen 2006 (90-9-1); van Mierlo 2014 (top 1% wrote ~74% of posts in four health communities)",
+        "share of everyone who ever joined who wrote a post; share of posts written by the top 1% of posters-or-not",
+        m,
+        "mean over seeds: ever posted 5%-30%, top-1% share 50%-90%",
+        ok,
+        size.seeds,
+        _size_text(size),
+        {"per_seed": rows},
+    )
+
+
+def first_reply_uplift(models) -> dict[str, float]:
+    """Posting-again and staying uplift of newcomers whose first post got a reply, pooled over runs.
+
+    A newcomer here is a non-founder whose first post was observed for AFTER_DAYS days.
+    """
+    again_r, again_u, stay_r, stay_u = [], [], [], []
+    for model in models:
+        t = model.table
+        first = (t.first_post_day > 0) & (model.posts_after >= 0) & (t.channel != Channel.FOUNDER)
+        again = model.posts_after > model.posts_first_day
+        stayed = (t.left_day == NEVER) | (t.left_day > t.first_post_day + AFTER_DAYS)
+        replied = model.first_reply_day >= 0
+        again_r.append(again[first & replied]), again_u.append(again[first & ~replied])
+        stay_r.append(stayed[first & replied]), stay_u.append(stayed[first & ~replied])
+    a_r, a_u = np.concatenate(again_r), np.concatenate(again_u)
+    se = np.sqrt(a_r.var() / max(1, len(a_r)) + a_u.var() / max(1, len(a_u)))
+    return {
+        "posted_again_replied": float(a_r.mean()),
+        "posted_again_unreplied": float(a_u.mean()),
+        "uplift_posting_points": float(100 * (a_r.mean() - a_u.mean())),
+        "uplift_posting_se_points": float(100 * se),
+        "uplift_staying_points": float(
+            100 * (np.concatenate(stay_r).mean() - np.concatenate(stay_u).mean())
+        ),
+        "n_replied": len(a_r),
+        "n_unreplied": len(a_u),
+    }
+
+
+def check_first_reply(size: Size) -> PatternResult:
+    """Newcomers whose first post gets a reply post again more often: +12 points observed."""
+    m = first_reply_uplift(default_runs(size))
+    ok = 6.0 <= m["uplift_posting_points"] <= 18.0
+    return PatternResult(
+        "newcomer_first_reply",
+        "Newcomers whose first post gets a reply are more likely to post again (56% vs 44%, +12 points).",
+        "Joyce & Kraut 2006 (J. Computer-Mediated Communication 11(3))",
+        f"share of non-founder first posters who post again within {AFTER_DAYS} days, replied minus unreplied "
+        "(pooled over seeds); also the uplift in still being a member then",
+        m,
+        "posting-again uplift between +6 and +18 points",
+        ok,
+        size.seeds,
+        _size_text(size),
+    )
+
+
+def sbg_survival(t: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Shifted-beta-geometric survival S(t) = B(a, b + t) / B(a, b) (Fader & Hardie 2007)."""
+    return np.exp(betaln(a, b + t) - betaln(a, b))
+
+
+def fit_sbg(survival: np.ndarray) -> tuple[float, float, float]:
+    """Least-squares sBG (a, b) for a survival series over periods 0..n; returns (a, b, rmse)."""
+    t = np.arange(len(survival), dtype=float)
+
+    def loss(x):
+        return float(np.sum((sbg_survival(t, *np.exp(x)) - survival) ** 2))
+
+    best = minimize(loss, x0=np.log([1.0, 3.0]), method="Nelder-Mead")
+    a, b = np.exp(best.x)
+    return float(a), float(b), float(np.sqrt(best.fun / len(t)))
+
+
+def retention_shape(models, period_days: int = 28, periods: int = 6) -> dict[str, float]:
+    """Cohort survival per period, per-period retention and the sBG and geometric fits."""
+    curves = [survival_curve(m.table, period_days * periods, m.day)[::period_days] for m in models]
+    s = np.nanmean(curves, axis=0)
+    r = s[1:] / s[:-1]
+    a, b, rmse = fit_sbg(s)
+    geo_rate = float(np.exp(np.polyfit(np.arange(len(s)), np.log(s), 1)[0]))  # constant retention
+    geo_rmse = float(np.sqrt(np.mean((geo_rate ** np.arange(len(s)) - s) ** 2)))
+    out = {f"survival_p{k}": float(v) for k, v in enumerate(s)}
+    out.update({f"retention_p{k + 1}": float(v) for k, v in enumerate(r)})
+    out.update({"sbg_a": a, "sbg_b": b, "sbg_rmse": rmse, "geometric_rmse": geo_rmse})
+    return out
+
+
+def check_retention(size: Size) -> PatternResult:
+    """Survival drops steeply, then flattens; per-period retention rises with tenure (sBG)."""
+    m = retention_shape(default_runs(size))
+    r = [m[f"retention_p{k}"] for k in range(1, 7)]
+    rising = all(r[k + 1] >= r[k] - 0.01 for k in range(len(r) - 1)) and r[-1] > r[0] + 0.05
+    ok = rising and m["sbg_rmse"] <= 0.015 and m["sbg_rmse"] < 0.5 * m["geometric_rmse"]
+    return PatternResult(
+        "retention_curve",
+        "Cohort survival drops steeply then flattens: per-period retention rises with tenure (shifted-beta-geometric).",
+        "Fader & Hardie 2007 (J. Interactive Marketing 21(1)), sBG model of contractual retention",
+        "survival of non-founder joiners at 4-week periods 0..6 (mean over seeds); sBG and constant-retention fits",
+        m,
+        "4-week retention never falls by more than 0.01 from one period to the next and rises by more than 0.05 "
+        "overall; sBG fit RMSE <= 0.015 and under half the constant-retention fit's",
+        ok,
+        size.seeds,
+        _size_text(size),
+    )
+
+
+def referral_trees(table) -> tuple[np.ndarray, np.ndarray]:
+    """Size and depth of every referral tree (rooted at a member who joined without an inviter)."""
+    joined = np.flatnonzero(table.joined_day >= 0)
+    parent = np.arange(table.n)
+    parent[joined] = np.where(table.inviter[joined] >= 0, table.inviter[joined], joined)
+    root, depth = parent.copy(), (parent != np.arange(table.n)).astype(np.int64)
+    while True:  # pointer jumping would be faster; chains are short
+        nxt = parent[root]
+        moved = nxt != root
+        if not moved[joined].any():
+            break
+        depth += moved
+        root = nxt
+    roots = joined[table.inviter[joined] < 0]
+    sizes = np.bincount(root[joined], minlength=table.n)[roots]
+    depths = np.zeros(table.n, dtype=np.int64)
+    np.maximum.at(depths, root[joined], depth[joined])
+    return sizes, depths[roots]
+
+
+def check_referral_cascades(size: Size) -> PatternResult:
+    """Most referral trees are a single member; deep chains are rare."""
+    rows = []
+    for model in default_runs(size):
+        sizes, depths = referral_trees(model.table)
+        rows.append(
+            {
+                "trees": len(sizes),
+                "share_size_1": float((sizes == 1).mean()),
+                "share_depth_over_1": float((depths > 1).mean()),
+                "largest": int(sizes.max()),
+                "deepest": int(depths.max()),
+            }
+        )
+    m = {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
+    ok = m["share_size_1"] >= 0.90 and m["share_depth_over_1"] <= 0.02
+    return PatternResult(
+        "referral_cascades",
+        "Most diffusion trees are a lone adopter; nearly all end within one step of their seed; deep chains are rare.",
+        "Goel, Watts & Goldstein 2012 (EC '12, The structure of online diffusion networks)",
+        "trees of the member table's inviter links, one per member who joined without an inviter",
+        m,
+        "mean over seeds: at least 90% of trees are size 1 and at most 2% reach depth 2 or more",
+        ok,
+        size.seeds,
+        _size_text(size),
+        {"per_seed": rows},
+    )

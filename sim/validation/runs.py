@@ -1,0 +1,70 @@
+"""The ordinary runs several checks measure, made once per size and seed.
+
+`RecordingModel` is the CommunityModel plus the per-member facts the newcomer check needs and the
+member table does not keep: the day a member's first post got a reply, and how many posts they had
+written at the end of their first posting day and `AFTER_DAYS` days later.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from sim.config import SimConfig
+from sim.model import CommunityModel
+from sim.population import NEVER
+from sim.validation.base import Size
+
+AFTER_DAYS = 30  # "posted again" = posted again within 30 days of the first post
+
+
+def default_config(size: Size, seed: int, days: int | None = None) -> SimConfig:
+    """The built-in defaults at the check's population (the realistic setting of every check)."""
+    return SimConfig.from_dict(
+        {
+            "scenario": "validation",
+            "seed": seed,
+            "days": days or size.days,
+            "network": {"n_people": size.n_people},
+            "output": {"plots": False, "csv": False},
+        }
+    )
+
+
+class RecordingModel(CommunityModel):
+    """CommunityModel that also records first replies and posting after the first post."""
+
+    def __init__(self, cfg: SimConfig, graph=None):
+        super().__init__(cfg, graph=graph)
+        n = self.table.n
+        self.first_reply_day = np.full(n, NEVER, dtype=np.int32)
+        self.posts_first_day = np.zeros(n, dtype=np.int32)
+        self.posts_after = np.full(n, -1, dtype=np.int32)  # posts AFTER_DAYS after the first post
+
+    def _first_replies(self, posters):
+        replied, boost = super()._first_replies(posters)
+        self.first_reply_day[replied] = self.day
+        return replied, boost
+
+    def step(self) -> None:
+        super().step()
+        t = self.table
+        today = t.first_post_day == self.day
+        self.posts_first_day[today] = t.posts[today]
+        due = t.first_post_day == self.day - AFTER_DAYS
+        self.posts_after[due] = t.posts[due]
+
+
+def run_recording(cfg: SimConfig) -> RecordingModel:
+    """Step a RecordingModel through `cfg.days` days."""
+    model = RecordingModel(cfg)
+    for _ in range(cfg.days):
+        model.step()
+    return model
+
+
+@lru_cache(maxsize=4)
+def default_runs(size: Size) -> tuple[RecordingModel, ...]:
+    """One default run per seed of `size` (shared by the checks that measure them)."""
+    return tuple(run_recording(default_config(size, seed)) for seed in size.seeds)

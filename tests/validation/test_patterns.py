@@ -1,0 +1,58 @@
+"""The simulator reproduces the empirical patterns of sim/validation (quick sizes: 4,000 people,
+240 days, seeds 0 and 1; `community-sim-validate --size full` runs the bigger versions).
+
+Each test asserts the check's own tolerance (stated in the check), so a test fails exactly when the
+report would show FAIL.
+"""
+
+import pytest
+
+from sim.validation.base import QUICK
+from sim.validation.bass import check_marketing_only, check_word_of_mouth_only
+from sim.validation.patterns import (
+    check_first_reply,
+    check_participation,
+    check_referral_cascades,
+    check_retention,
+)
+from sim.validation.sustain import check_self_sustaining
+
+
+def test_marketing_only_growth_fits_bass_with_no_imitation():
+    result = check_marketing_only(QUICK)
+    assert result.passed, result.measured
+
+
+def test_word_of_mouth_only_growth_fits_bass_with_no_innovation():
+    result = check_word_of_mouth_only(QUICK)
+    assert result.passed, result.measured
+
+
+def test_few_members_post_and_the_top_one_percent_write_most_posts():
+    result = check_participation(QUICK)
+    assert result.passed, result.measured
+
+
+def test_cohort_retention_drops_steeply_then_flattens_like_a_shifted_beta_geometric():
+    result = check_retention(QUICK)
+    assert result.passed, result.measured
+
+
+def test_most_referral_trees_are_a_lone_member_and_deep_chains_are_rare():
+    result = check_referral_cascades(QUICK)
+    assert result.passed, result.measured
+
+
+def test_strong_word_of_mouth_sustains_activity_after_acquisition_stops_and_weak_decays():
+    result = check_self_sustaining(QUICK)
+    assert result.passed, result.measured
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model gap: a first reply raises engagement (visits, staying) but posting propensity is a fixed "
+    "trait, so replied newcomers post again only ~3 points more often (full size), not +12",
+)
+def test_newcomers_whose_first_post_gets_a_reply_post_again_about_12_points_more_often():
+    result = check_first_reply(QUICK)
+    assert result.passed, result.measured
