@@ -69,8 +69,11 @@ def test_asking_experts_for_more_than_they_can_sustain_burns_them_out(small_conf
     assert quits[1] > quits[0]
 
 
+LOW_THRESHOLDS = {"policy.tiers.regular_points": 10.0, "policy.tiers.core_points": 40.0, "policy.tiers.vip_points": 150.0}
+
+
 def test_promotion_through_tiers_lowers_churn(small_config):
-    cfg = small_config.replace(**{"days": 150})
+    cfg = small_config.replace(**{"days": 150, **LOW_THRESHOLDS})
     flat = mean_over_seeds(cfg, lambda r: r.timeseries["churn_rate"][60:].mean())
     ladder_cfg = cfg.replace(**{"policy.tiers.name": "points_ladder"})
     ladder = mean_over_seeds(ladder_cfg, lambda r: r.timeseries["churn_rate"][60:].mean())
@@ -80,7 +83,7 @@ def test_promotion_through_tiers_lowers_churn(small_config):
 
 
 def test_three_tier_layering_has_no_regular_layer(small_config):
-    ts = run(small_config.replace(**{"days": 180, "policy.tiers.name": "three_tier"})).timeseries
+    ts = run(small_config.replace(**{"days": 150, "policy.tiers.name": "three_tier", **LOW_THRESHOLDS})).timeseries
     assert ts["members_regular"].max() == 0 and ts["members_core"].max() > 0
 
 
