@@ -329,12 +329,8 @@ def _coerce(value: Any, tp, key: str) -> Any:
     elif tp is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-    elif tp is str:
-        if isinstance(value, str):
-            return value
-    elif tp is dict:
-        if isinstance(value, dict):
-            return value
+    elif (tp is str and isinstance(value, str)) or (tp is dict and isinstance(value, dict)):
+        return value
     raise ConfigError(f"{key} = {value!r} has the wrong type: expected {_type_name(tp)}")
 
 

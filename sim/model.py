@@ -17,7 +17,16 @@ from sim.agents import EventPlanner, Expert, GrowthOfficer, Member, Moderator
 from sim.backend import get_backend
 from sim.config import ConfigError, SimConfig
 from sim.lifecycle import Stage, StageSnapshot, next_stage
-from sim.mechanics import acquisition, churn, content, economics, engagement, interaction, referral, tiers
+from sim.mechanics import (
+    acquisition,
+    churn,
+    content,
+    economics,
+    engagement,
+    interaction,
+    referral,
+    tiers,
+)
 from sim.mechanics.groups import Groups
 from sim.mechanics.ties import InteractionTies
 from sim.metrics import METRICS
@@ -250,7 +259,7 @@ class CommunityModel(mesa.Model):
 
         Returns the mask of members who posted, and (rows, boost) pairs of engagement boosts.
         """
-        m, ic, table, day, t = self.cfg.member, self.cfg.interaction, self.table, self.day, self.tally
+        m, table, day, t = self.cfg.member, self.table, self.day, self.tally
         p_post = table.p_post * self.policies.tiers.multipliers("post")[table.tier]
         g = self.streams.day("posting", day)
         posted = content.members_post(table.active, p_post, g.random(table.n, dtype=np.float32))

@@ -26,7 +26,8 @@ def _rows(cls, prefix: str = ""):
             allowed = f"{meta.get('lo')} to {meta.get('hi')}"
         else:
             allowed = tp.__name__
-        yield f"{prefix}{f.name}", f.default, allowed, meta.get("help", ""), meta.get("source", "assumption")
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        yield f"{prefix}{f.name}", default, allowed, meta.get("help", ""), meta.get("source", "assumption")
 
 
 def render() -> str:

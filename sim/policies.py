@@ -14,11 +14,10 @@ answers one question for the mechanics or the staff that apply it:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-
-import math
 
 from sim.config import AcquisitionPolicyConfig, ContentPolicyConfig, ReferralPolicyConfig
 from sim.operations_config import (
