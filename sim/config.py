@@ -36,7 +36,7 @@ GRAPH_KINDS = ("small_world", "holme_kim", "scale_free", "sbm", "complete", "fil
 class NetworkConfig:
     """The addressable population as a social graph."""
 
-    kind: str = param("holme_kim", choices=GRAPH_KINDS, help="graph generator, or `file`")
+    kind: str = param("holme_kim", choices=GRAPH_KINDS, help="graph generator, or `file`", source="setting")
     n_people: int = param(50_000, lo=2, hi=500_000_000, help="addressable population size")
     mean_degree: int = param(
         10, lo=1, hi=1000, help="average number of acquaintances",
@@ -48,7 +48,7 @@ class NetworkConfig:
     segment_mixing: float = param(
         0.05, lo=0.0, hi=1.0, help="sbm: share of a person's ties that cross segments"
     )
-    path: str = param("", help="file: edge-list (.txt/.csv/.edges) or GraphML (.graphml) path")
+    path: str = param("", help="file: edge-list (.txt/.csv/.edges) or GraphML (.graphml) path", source="setting")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class FoundersConfig:
 
     n_founders: int = param(20, lo=1, hi=1_000_000, help="founding members (种子用户)")
     placement: str = param(
-        "cluster", choices=("cluster", "random"),
+        "cluster", choices=("cluster", "random"), source="setting",
         help="cluster: founders are one circle of friends (breadth-first); random: scattered",
     )
 
@@ -141,7 +141,7 @@ class MemberConfig:
 class ContentPolicyConfig:
     """Staff content calendar (内容日历)."""
 
-    name: str = param("calendar", help="content policy name (see sim/policies.py)")
+    name: str = param("calendar", help="content policy name (see sim/policies.py)", source="setting")
     posts_per_week: float = param(7.0, lo=0.0, hi=10_000.0, help="expert posts per week, whole team")
     quality: float = param(0.8, lo=0.0, hi=1.0, help="mean quality of an expert post")
 
@@ -150,7 +150,7 @@ class ContentPolicyConfig:
 class ReferralPolicyConfig:
     """Referral / fission (裂变) policy."""
 
-    name: str = param("open_invite", help="none, open_invite or reward_per_join")
+    name: str = param("open_invite", help="none, open_invite or reward_per_join", source="setting")
     p_invite_per_day: float = param(
         0.04, lo=0.0, hi=1.0, help="chance a fully engaged active member invites a friend on a day"
     )
@@ -170,7 +170,7 @@ class ReferralPolicyConfig:
 class AcquisitionPolicyConfig:
     """Paid campaigns run by growth officers."""
 
-    name: str = param("steady", help="none, steady or pulse")
+    name: str = param("steady", help="none, steady or pulse", source="setting")
     budget_per_day: float = param(150.0, lo=0.0, hi=1e9, help="campaign budget per growth officer per day (yuan)")
     total_budget: float = param(0.0, lo=0.0, hi=1e12, help="cap on campaign spend over the run; 0 = no cap")
     cost_per_reach: float = param(
@@ -244,8 +244,8 @@ class PlaybookConfig:
 class OutputConfig:
     """What a run writes."""
 
-    plots: bool = param(True, help="write dashboard.png")
-    csv: bool = param(True, help="also write timeseries.csv next to the parquet file")
+    plots: bool = param(True, help="write dashboard.png", source="setting")
+    csv: bool = param(True, help="also write timeseries.csv next to the parquet file", source="setting")
 
 
 @dataclass(frozen=True)
@@ -261,10 +261,10 @@ class CheckpointConfig:
 class SimConfig:
     """Everything one run needs."""
 
-    scenario: str = param("brand_community", help="name of the scenario preset, for the record")
-    seed: int = param(0, lo=0, hi=2**63 - 1, help="the run's one seed")
-    days: int = param(365, lo=1, hi=100_000, help="simulated days (one step is one day)")
-    backend: str = param("cpu", choices=("cpu", "gpu"), help="array backend")
+    scenario: str = param("brand_community", help="name of the scenario preset, for the record", source="setting")
+    seed: int = param(0, lo=0, hi=2**63 - 1, help="the run's one seed", source="setting")
+    days: int = param(365, lo=1, hi=100_000, help="simulated days (one step is one day)", source="setting")
+    backend: str = param("cpu", choices=("cpu", "gpu"), help="array backend", source="setting")
     member_agents_max_people: int = param(
         50_000, lo=0, hi=500_000_000, source="measured: ~23 us and ~330 B per handle (docs/performance.md)",
         help="populations up to this size get a Mesa Member agent for every member as they join; "
