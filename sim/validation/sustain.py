@@ -19,14 +19,13 @@ from sim.policies import Policies
 from sim.validation.base import PatternResult, Size
 from sim.validation.runs import default_config
 
-NO_ACQUISITION = {
-    "policy.acquisition.name": "none",
-    "member.p_discover_per_day": 0.0,
-    "policy.content.posts_per_week": 0.0,
-}
+# campaigns and organic discovery stop; referral (word of mouth) and the staff carry on
+NO_ACQUISITION = {"policy.acquisition.name": "none", "member.p_discover_per_day": 0.0}
 WINDOW_DAYS = 28
 SUSTAIN_RATIO = 0.5  # DAU in the last 4 weeks at least half that of the 4 weeks before the stop
 STRONG_WOM = {"policy.referral.p_invite_per_day": 0.08, "member.w_active_social": 0.6}
+# weak: members bring nothing to each other (no invitations, no pull of active friends, posts worth
+# nothing to readers), so only the staff's content keeps them
 WEAK_WOM = {
     "policy.referral.name": "none",
     "member.w_active_social": 0.0,
