@@ -35,7 +35,7 @@ def check_participation(size: Size) -> PatternResult:
         "participation_inequality",
         "Participation inequality (90-9-1): most members only read; a top 1% write most of the posts.",
         "Nielsen 2006 (90-9-1); van Mierlo 2014 (top 1% wrote ~74% of posts in four health communities)",
-        "share of everyone who ever joined who wrote a post; share of posts written by the top 1% of posters-or-not",
+        "share of everyone who ever joined who wrote a post; share of posts written by the top 1% of them (ranked by posts)",
         m,
         "mean over seeds: ever posted 5%-30%, top-1% share 50%-90%",
         ok,
@@ -53,6 +53,13 @@ def first_reply_uplift(models) -> dict[str, float]:
     again_r, again_u, stay_r, stay_u = [], [], [], []
     for model in models:
         t = model.table
+        replied_total = int(model.recorder.frame()["first_posts_replied"].sum())
+        if (
+            int((model.first_reply_day >= 0).sum()) != replied_total
+        ):  # the recording hook no longer sees them
+            raise RuntimeError(
+                f"RecordingModel saw {(model.first_reply_day >= 0).sum()} first replies, the model {replied_total}"
+            )
         first = (t.first_post_day > 0) & (model.posts_after >= 0) & (t.channel != Channel.FOUNDER)
         again = model.posts_after > model.posts_first_day
         stayed = (t.left_day == NEVER) | (t.left_day > t.first_post_day + AFTER_DAYS)

@@ -57,6 +57,11 @@ def badge(passed: int, total: int) -> str:
     )
 
 
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|")
+
+
 def markdown_report(results: list[PatternResult], command: str, seconds: float) -> str:
     """The report as Markdown: a summary table, then one section per pattern."""
     n_ok = sum(r.passed for r in results)
@@ -72,7 +77,9 @@ def markdown_report(results: list[PatternResult], command: str, seconds: float) 
     ]
     for r in results:
         head = ", ".join(f"{k} = {_fmt(v)}" for k, v in list(r.measured.items())[:4])
-        lines.append(f"| {r.key} | {'PASS' if r.passed else 'FAIL'} | {head} | {r.tolerance} |")
+        lines.append(
+            f"| {r.key} | {'PASS' if r.passed else 'FAIL'} | {head} | {_cell(r.tolerance)} |"
+        )
     for r in results:
         lines += [
             "",
