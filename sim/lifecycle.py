@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+import numpy as np
+
 from sim.config import LifecycleConfig
 
 
@@ -65,12 +67,25 @@ class StageSnapshot:
     """What the detector looks at, averaged over the detection window."""
 
     members: int
-    growth_per_week: float  # relative change in members per week over the window
+    growth_per_week: float  # trend of members per week over the window, relative to their mean
     active_share: float  # mean daily active members / members over the window
     member_content_share: float  # share of posts written by members over the window
     n_groups: int = 1  # chat groups
     segments_reached: int = 1  # population segments where the community has a foothold
     retention: float = 1.0  # 1 - leaves over the window / members at its start
+
+
+def weekly_trend(members) -> float:
+    """Relative weekly growth of a daily series: the least-squares slope x 7 / the mean.
+
+    A fitted trend rather than first-to-last change, so a campaign burst at one end of the window
+    (pulse campaigns, events) does not read as growth or decline.
+    """
+    y = np.asarray(members, dtype=np.float64)
+    if len(y) < 2 or y.mean() <= 0:
+        return 0.0
+    slope = np.polyfit(np.arange(len(y)), y, 1)[0]
+    return float(slope * 7.0 / y.mean())
 
 
 def next_stage(

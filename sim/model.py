@@ -16,7 +16,7 @@ from sim import staff
 from sim.agents import EventPlanner, Expert, GrowthOfficer, Member, Moderator
 from sim.backend import get_backend
 from sim.config import ConfigError, SimConfig
-from sim.lifecycle import Stage, StageSnapshot, next_stage
+from sim.lifecycle import Stage, StageSnapshot, next_stage, weekly_trend
 from sim.mechanics import (
     acquisition,
     churn,
@@ -459,9 +459,8 @@ class CommunityModel(mesa.Model):
         members = self.recorder.column("members", self.day)
         first = max(0, self.day - w)
         window = slice(first + 1, self.day + 1)
-        span = max(1, self.day - first)
         start = members[first]
-        growth = (members[-1] - start) / max(start, 1.0) * 7.0 / span
+        growth = weekly_trend(members[first:])
         active = self.recorder.column("daily_active", self.day)[window].sum()
         members_start = members[first : self.day].sum()
         posts_m = self.recorder.column("posts_member", self.day)[window].sum()

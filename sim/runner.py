@@ -150,9 +150,17 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "stage_final": reached[-1].name,
         "stage_final_zh": reached[-1].zh,
         "stage_highest": max(healthy).name,
-        "days_to_stage": {row.stage: int(row.first_day) for row in stages.itertuples() if row.stage != "DECLINE"},
+        "days_to_stage": first_days(stages),
         "timings": timings,
     }
+
+
+def first_days(stages: pd.DataFrame) -> dict:
+    """Day each stage was first entered (DECLINE included if it happened), in order of entry."""
+    first: dict[str, int] = {}
+    for row in stages.itertuples():
+        first.setdefault(row.stage, int(row.first_day))
+    return first
 
 
 def _ratio(num: float, den: float, digits: int = 2) -> float | None:

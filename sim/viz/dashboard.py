@@ -7,6 +7,7 @@ installed, otherwise labels fall back to English only so no empty boxes are draw
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -28,10 +29,20 @@ STAGE_COLOURS = {
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
 
 
+@lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """Name of an installed font that can draw Chinese, if any."""
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in CJK_FONTS if n in names), None)
+    """Name of an installed font that can draw Chinese, if any. Fonts installed after matplotlib
+    built its font cache (e.g. fonts-noto-cjk added later) are registered on first use."""
+
+    def known():
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((n for n in CJK_FONTS if n in names), None)
+
+    if known() is None:
+        for path in font_manager.findSystemFonts():
+            if "CJK" in Path(path).name or "WenQuanYi" in path:
+                font_manager.fontManager.addfont(path)
+    return known()
 
 
 def _label(zh: str, en: str, has_cjk: bool) -> str:

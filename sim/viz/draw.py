@@ -9,11 +9,8 @@ can draw from several threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-from matplotlib import font_manager
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
@@ -41,21 +38,9 @@ COLOUR_MODES = ("channel", "engagement", "tier")
 KPI_PANELS = ("members", "active_share", "content", "churn", "cost", "toxicity")
 
 
-@lru_cache(maxsize=1)
-def _find_cjk_font() -> str | None:
-    """A CJK font's name; fonts installed after matplotlib built its font cache are added first."""
-    font = cjk_font()
-    if font is None:
-        for path in font_manager.findSystemFonts():
-            if "CJK" in Path(path).name or "WenQuanYi" in path:
-                font_manager.fontManager.addfont(path)
-        font = cjk_font()
-    return font
-
-
 def font_rc() -> tuple[dict, bool]:
     """rcParams that draw Chinese when a CJK font is installed, and whether one is."""
-    font = _find_cjk_font()
+    font = cjk_font()
     return ({"font.family": [font, "DejaVu Sans"]} if font else {}), font is not None
 
 
