@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schema_strategies import leaves
+from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.runner import run
 
@@ -96,26 +97,29 @@ def test_an_unusable_graph_file_is_refused_with_one_line(tmp_path, name):
     assert expected in str(err.value) and "\n" not in str(err.value)
 
 
-def community_sim(args, cwd, env=None):
-    return subprocess.run([sys.executable, "-m", "sim.cli", "days=5", "network.n_people=300", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120, env=env)
-
-
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("override", "expected"),
     [
-        (["policy.referral.p_accept=nan"], "policy.referral.p_accept = nan is not a number"),
-        (["days=1e12"], "days = 1000000000000 is out of range"),
-        (["network=file", "network.path=GRAPH"], "not UTF-8 text"),
+        ("policy.referral.p_accept=nan", "policy.referral.p_accept = nan is not a number"),
+        ("days=1e12", "days = 1000000000000 is out of range"),
+        ("network.n_people=1e400", "network.n_people = inf has the wrong type"),
+        ("founders=[1,2]", "founders=[1,2]"),  # Hydra refuses it while merging
     ],
 )
-def test_the_command_refuses_bad_values_and_files_with_one_line_and_exit_2(tmp_path, args, expected):
+def test_command_line_values_that_are_not_numbers_or_too_big_are_refused(override, expected):
+    with pytest.raises(ConfigError) as err:
+        load_config([override])
+    assert expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_command_refuses_a_graph_file_in_another_encoding_with_one_line_and_exit_2(tmp_path):
     graph = tmp_path / "graph.txt"
-    graph.write_bytes("a b\n".encode("utf-16"))
-    proc = community_sim([a.replace("GRAPH", str(graph)) for a in args], tmp_path)
+    graph.write_bytes("alice bob\nbob carol\n".encode("utf-16"))
+    proc = subprocess.run([sys.executable, "-m", "sim.cli", "days=5", "network=file", f"network.path={graph}"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     (line,) = proc.stderr.strip().splitlines()
-    assert expected in line
+    assert "not UTF-8 text" in line
     assert not list(tmp_path.rglob("DONE"))
 
 

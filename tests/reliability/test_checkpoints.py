@@ -88,7 +88,7 @@ def test_forks_from_mature_share_the_past_and_differ_only_by_the_playbook(mature
 
 def test_the_fork_command_reports_playbooks_from_mature_on_paired_seeds(mature, tmp_path, capsys):
     where, _ = mature
-    forks.fork_main([str(where), "--days", "20", "--seeds", "2", "--out", str(tmp_path),
+    forks.fork_main([str(where), "--days", "10", "--seeds", "2", "--out", str(tmp_path),
                      "--arm", "as_planned", "--arm", "abandon", "playbook=abandon_in_mature"])
     out = capsys.readouterr().out
     assert "abandon" in out and "report:" in out and (tmp_path / "report.html").is_file()
