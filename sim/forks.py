@@ -30,7 +30,14 @@ from sim.policies import Policies
 from sim.recorder import is_done
 
 EXIT_BAD_INPUT = 2
-FIXED = ("network", "founders", "scenario", "seed", "days", "backend")  # the built world, or set by options
+FIXED = (
+    "network",
+    "founders",
+    "scenario",
+    "seed",
+    "days",
+    "backend",
+)  # the built world, or set by options
 RUN_SETTINGS = ("output", "checkpoint")  # what a fork writes, not how the community is run
 NO_CHECKPOINTS = {"checkpoint.every_days": 0, "checkpoint.at_stage_change": False}
 
@@ -45,11 +52,17 @@ def parse_overrides(args: list[str]) -> dict:
         key, sep, text = arg.partition("=")
         key = key.lstrip("+~")
         if not sep or not key:
-            raise ConfigError(f"{arg!r} is not an override: write key=value, e.g. policy.content.posts_per_week=14")
+            raise ConfigError(
+                f"{arg!r} is not an override: write key=value, e.g. policy.content.posts_per_week=14"
+            )
         if "_target_" in key:
-            raise ConfigError(f"{arg}: configs select behaviour by name and never name code (_target_ is refused)")
+            raise ConfigError(
+                f"{arg}: configs select behaviour by name and never name code (_target_ is refused)"
+            )
         if key.replace("/", ".").split(".")[0] in FIXED:
-            raise ConfigError(f"{key}: fixed once the community exists (a fork continues its world); use --days/--seeds for those")
+            raise ConfigError(
+                f"{key}: fixed once the community exists (a fork continues its world); use --days/--seeds for those"
+            )
         if key in GROUPS:
             node = load_config([arg]).to_dict()
             for part in key.split("/"):
@@ -69,7 +82,9 @@ def with_overrides(cfg: SimConfig, overrides: dict) -> SimConfig:
     for dotted, value in overrides.items():
         node, parts = data, dotted.split(".")
         for i, key in enumerate(parts[:-1]):
-            free = parts[:2] == ["playbook", "stages"] and i >= 1  # a playbook's stages are free-form
+            free = (
+                parts[:2] == ["playbook", "stages"] and i >= 1
+            )  # a playbook's stages are free-form
             if free and node.get(key) is None:
                 node[key] = {}
             if not isinstance(node.get(key), dict):
@@ -81,7 +96,9 @@ def with_overrides(cfg: SimConfig, overrides: dict) -> SimConfig:
     return SimConfig.from_dict(data)
 
 
-def continue_from(model: CommunityModel, overrides: dict, days: int, seed: int | None = None) -> CommunityModel:
+def continue_from(
+    model: CommunityModel, overrides: dict, days: int, seed: int | None = None
+) -> CommunityModel:
     """Make a restored model ready to run `days` more days under `overrides` (validated).
 
     With no policy change and the same seed this is an exact continuation. A policy change
@@ -94,22 +111,31 @@ def continue_from(model: CommunityModel, overrides: dict, days: int, seed: int |
     changes = {k: v for k, v in overrides.items() if k.split(".")[0] not in RUN_SETTINGS}
     new_seed = seed is not None and seed != model.base_cfg.seed
     settings = {**(NO_CHECKPOINTS if changes or new_seed else {}), **overrides}
-    base = with_overrides(model.base_cfg, {"days": model.day + days, **settings, **({"seed": seed} if new_seed else {})})
+    base = with_overrides(
+        model.base_cfg,
+        {"days": model.day + days, **settings, **({"seed": seed} if new_seed else {})},
+    )
     model.base_cfg = base
     if new_seed:
         model.streams = type(model.streams)(base.seed, xp=model.backend.xp)
     if changes:
-        in_force = {k: v for k, v in changes.items() if not k.startswith("playbook")}  # DECLINE builds on it
+        in_force = {
+            k: v for k, v in changes.items() if not k.startswith("playbook")
+        }  # DECLINE builds on it
         model.cfg = stage_config(base, model.stage, current=with_overrides(model.cfg, in_force))
         model.policies = Policies.from_config(model.cfg.policy)
         staff.sync_headcount(model)
     if changes or new_seed:
-        label = ", ".join(f"{k}={v}" for k, v in changes.items() if not isinstance(v, dict)) or "fork"
+        label = (
+            ", ".join(f"{k}={v}" for k, v in changes.items() if not isinstance(v, dict)) or "fork"
+        )
         model.log_event("fork", label, {"overrides": changes, "seed": base.seed})
     return model
 
 
-def fork(checkpoint, overrides_list: list[dict], days: int, seed: int | None = None, out_dirs=None) -> list:
+def fork(
+    checkpoint, overrides_list: list[dict], days: int, seed: int | None = None, out_dirs=None
+) -> list:
     """Continue `checkpoint` under each overrides dict for `days` more days from the same state.
 
     Args:
@@ -132,8 +158,15 @@ def fork(checkpoint, overrides_list: list[dict], days: int, seed: int | None = N
     return results
 
 
-def compare_forks(checkpoint, arms: dict[str, dict], days: int, seeds: list[int], baseline: str | None = None,
-                  out: Path | None = None, level: float = 0.95):
+def compare_forks(
+    checkpoint,
+    arms: dict[str, dict],
+    days: int,
+    seeds: list[int],
+    baseline: str | None = None,
+    out: Path | None = None,
+    level: float = 0.95,
+):
     """Every fork on every seed (common random numbers), tabulated against the baseline fork.
 
     Runs go to OUT/runs/ARM/seed=S (DONE last); a comparison started again reuses what finished.
@@ -152,16 +185,32 @@ def compare_forks(checkpoint, arms: dict[str, dict], days: int, seeds: list[int]
             if folder is not None and is_done(folder):
                 ts = pd.read_parquet(folder / "timeseries.parquet")
             else:
-                ts = fork(checkpoint, [{**FAST_OUTPUT, **overrides}], days, seed, [folder])[0].timeseries
+                ts = fork(checkpoint, [{**FAST_OUTPUT, **overrides}], days, seed, [folder])[
+                    0
+                ].timeseries
             frames.append(ts.assign(arm=label, seed=seed))
     daily = pd.concat(frames, ignore_index=True)
     kpis = standard_kpis()
     kpi_runs = pd.DataFrame(
-        [{"arm": a, "seed": s, **kpi_row(g, kpis)} for (a, s), g in daily.groupby(["arm", "seed"], sort=False)]
+        [
+            {"arm": a, "seed": s, **kpi_row(g, kpis)}
+            for (a, s), g in daily.groupby(["arm", "seed"], sort=False)
+        ]
     )
     base = SimConfig.from_dict(read(checkpoint)[0]["base_config"])
-    configs = {label: with_overrides(base, {"days": int(daily["day"].max()), **o}) for label, o in arms.items()}
-    return Comparison(configs, baseline, list(seeds), kpis, kpi_runs, daily, kpi_table(kpi_runs, kpis, baseline, level))
+    configs = {
+        label: with_overrides(base, {"days": int(daily["day"].max()), **o})
+        for label, o in arms.items()
+    }
+    return Comparison(
+        configs,
+        baseline,
+        list(seeds),
+        kpis,
+        kpi_runs,
+        daily,
+        kpi_table(kpi_runs, kpis, baseline, level),
+    )
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -177,9 +226,13 @@ def resume_main(argv: list[str] | None = None) -> None:
     from sim.runner import format_summary, run  # noqa: PLC0415
 
     p = argparse.ArgumentParser(prog="community-sim-resume", description=resume_main.__doc__)
-    p.add_argument("checkpoint", type=Path, help="a checkpoint folder, or a run folder (its latest checkpoint)")
+    p.add_argument(
+        "checkpoint", type=Path, help="a checkpoint folder, or a run folder (its latest checkpoint)"
+    )
     p.add_argument("--days", type=int, help="run to this day (default: the run's own days)")
-    p.add_argument("--out", type=Path, help="run folder to write (default: the run that saved the checkpoint)")
+    p.add_argument(
+        "--out", type=Path, help="run folder to write (default: the run that saved the checkpoint)"
+    )
     a = p.parse_args(argv)
     try:
         where = find(a.checkpoint)
@@ -204,13 +257,29 @@ def fork_main(argv: list[str] | None = None) -> None:
     from sim.analysis.compare import formatted, write_outputs  # noqa: PLC0415
 
     p = argparse.ArgumentParser(prog="community-sim-fork", description=__doc__.split("\n\n")[1])
-    p.add_argument("checkpoint", type=Path, help="a checkpoint folder, or a run folder or checkpoints folder")
-    p.add_argument("--stage", help="with a run folder: fork from the first checkpoint in this stage (e.g. MATURE)")
+    p.add_argument(
+        "checkpoint", type=Path, help="a checkpoint folder, or a run folder or checkpoints folder"
+    )
+    p.add_argument(
+        "--stage",
+        help="with a run folder: fork from the first checkpoint in this stage (e.g. MATURE)",
+    )
     p.add_argument("--days", type=int, required=True, help="days to run past the checkpoint")
-    p.add_argument("--arm", nargs="+", action="append", required=True, metavar=("LABEL", "OVERRIDE"),
-                   help="a fork: its label, then overrides (key=value or group=option; none = continue unchanged)")
+    p.add_argument(
+        "--arm",
+        nargs="+",
+        action="append",
+        required=True,
+        metavar=("LABEL", "OVERRIDE"),
+        help="a fork: its label, then overrides (key=value or group=option; none = continue unchanged)",
+    )
     p.add_argument("--baseline", help="label of the baseline fork (default: the first)")
-    p.add_argument("--seeds", type=int, default=5, help="seeds for the days after the checkpoint, from the run's own")
+    p.add_argument(
+        "--seeds",
+        type=int,
+        default=5,
+        help="seeds for the days after the checkpoint, from the run's own",
+    )
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--out", type=Path, default=Path("reports/forks"))
     p.add_argument("--title", default="Forks from a checkpoint 分叉对比")
@@ -218,13 +287,17 @@ def fork_main(argv: list[str] | None = None) -> None:
     try:
         labels = [arm[0] for arm in a.arm]
         if len(set(labels)) != len(labels) or len(labels) < 2:
-            raise ConfigError(f"give at least two arms with distinct labels (got {', '.join(labels)})")
+            raise ConfigError(
+                f"give at least two arms with distinct labels (got {', '.join(labels)})"
+            )
         if a.seeds < 1 or not 0 < a.level < 1:
             raise ConfigError("--seeds must be at least 1 and --level between 0 and 1")
         where = find(a.checkpoint, a.stage)
         first = read(where)[0]["seed"]
         arms = {arm[0]: parse_overrides(arm[1:]) for arm in a.arm}
-        c = compare_forks(where, arms, a.days, list(range(first, first + a.seeds)), a.baseline, a.out, a.level)
+        c = compare_forks(
+            where, arms, a.days, list(range(first, first + a.seeds)), a.baseline, a.out, a.level
+        )
     except ConfigError as exc:
         _fail(exc)
     md, page = write_outputs(c, a.out, f"{a.title} · {where.name}", a.level)

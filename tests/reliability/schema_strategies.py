@@ -12,8 +12,18 @@ from sim.config import SimConfig
 from sim.policies import REGISTRIES
 
 # Groups drawn here with small worlds (the rest of the schema is drawn from its declared ranges).
-WORLD = {"scenario", "seed", "days", "backend", "member_agents_max_people", "network", "founders", "output",
-         "checkpoint", "playbook"}
+WORLD = {
+    "scenario",
+    "seed",
+    "days",
+    "backend",
+    "member_agents_max_people",
+    "network",
+    "founders",
+    "output",
+    "checkpoint",
+    "playbook",
+}
 STAFF_MAX = 4  # staff counts up to 10,000 are valid, but a test community this small needs a few
 TINY = 1e-30
 PLAYBOOKS = ("flat", "stage_aware", "abandon_in_mature")
@@ -69,13 +79,22 @@ def small_worlds(draw):
     kind = draw(st.sampled_from(("small_world", "holme_kim", "scale_free", "sbm", "complete")))
     n = draw(st.integers(20, 300 if kind == "complete" else 1500))
     network = {
-        "kind": kind, "n_people": n, "mean_degree": draw(st.integers(1, min(20, n - 1))),
-        "p_rewire": draw(st.floats(0, 1)), "p_triangle": draw(st.floats(0, 1)),
-        "n_segments": draw(st.integers(1, min(8, n))), "segment_mixing": draw(st.floats(0, 1)),
+        "kind": kind,
+        "n_people": n,
+        "mean_degree": draw(st.integers(1, min(20, n - 1))),
+        "p_rewire": draw(st.floats(0, 1)),
+        "p_triangle": draw(st.floats(0, 1)),
+        "n_segments": draw(st.integers(1, min(8, n))),
+        "segment_mixing": draw(st.floats(0, 1)),
     }
     return {
-        "seed": draw(st.integers(0, 2**63 - 1)), "days": draw(st.integers(1, 60)), "network": network,
-        "founders": {"n_founders": draw(st.integers(1, min(60, n))), "placement": draw(st.sampled_from(("cluster", "random")))},
+        "seed": draw(st.integers(0, 2**63 - 1)),
+        "days": draw(st.integers(1, 60)),
+        "network": network,
+        "founders": {
+            "n_founders": draw(st.integers(1, min(60, n))),
+            "placement": draw(st.sampled_from(("cluster", "random"))),
+        },
         "output": {"plots": False, "csv": False},
     }
 
@@ -84,9 +103,19 @@ def small_worlds(draw):
 def valid_configs(draw, playbooks: dict):
     """A config every field of which is drawn from its declared range; cross-field rules kept
     (tier thresholds in order, events with a planner). `playbooks`: name -> playbook group."""
-    flat = {key: draw(leaf_values(key, f, tp)) for key, f, tp in leaves() if key.split(".")[0] not in WORLD}
+    flat = {
+        key: draw(leaf_values(key, f, tp))
+        for key, f, tp in leaves()
+        if key.split(".")[0] not in WORLD
+    }
     t = sorted(flat[f"policy.tiers.{k}_points"] for k in ("regular", "core", "vip"))
-    flat.update({"policy.tiers.regular_points": t[0], "policy.tiers.core_points": t[1], "policy.tiers.vip_points": t[2]})
+    flat.update(
+        {
+            "policy.tiers.regular_points": t[0],
+            "policy.tiers.core_points": t[1],
+            "policy.tiers.vip_points": t[2],
+        }
+    )
     if flat["policy.events.name"] != "none":
         flat["staff.n_event_planners"] = max(1, flat["staff.n_event_planners"])
     data = nest(flat) | draw(small_worlds())

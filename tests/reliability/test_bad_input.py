@@ -11,14 +11,21 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from schema_strategies import leaves
+
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.runner import run
 
-BASE = SimConfig.from_dict({"days": 5, "network": {"n_people": 300}, "output": {"plots": False, "csv": False}}).to_dict()
-FREE_TEXT = {"scenario", "network.path", "playbook.name", "checkpoint.dir"}  # any string is valid there
+BASE = SimConfig.from_dict(
+    {"days": 5, "network": {"n_people": 300}, "output": {"plots": False, "csv": False}}
+).to_dict()
+FREE_TEXT = {
+    "scenario",
+    "network.path",
+    "playbook.name",
+    "checkpoint.dir",
+}  # any string is valid there
 LEAVES = [(k, f, tp) for k, f, tp in leaves() if k not in FREE_TEXT]
 NOT_NUMBERS = [float("nan"), float("inf"), float("-inf"), "12", None, [1], {"a": 1}, True, "1e400"]
 
@@ -35,7 +42,9 @@ def invalid_values(key, f, tp):
     if tp is bool:
         return st.sampled_from(["yes", 1, 0.0, None, float("nan")])
     if tp is dict:
-        return st.sampled_from(["stages", 3, {"SOMEDAY": {}}, {"GROW": {"network": {"n_people": 5}}}, {"GROW": 7}])
+        return st.sampled_from(
+            ["stages", 3, {"SOMEDAY": {}}, {"GROW": {"network": {"n_people": 5}}}, {"GROW": 7}]
+        )
     return st.sampled_from([3, None, "no_such_option", ["a"]])
 
 
@@ -78,11 +87,19 @@ GRAPH_FILES = {
     "comments.txt": (b"# nobody here\n\n", "0 node(s) and no usable ties"),
     # self-loops count as ties in the file check, so this one is stopped by the founders check
     "self_loops.txt": (b"alice alice\nbob bob\n", "is larger than the graph (2 people)"),
-    "cut.graphml": (b'<?xml version="1.0"?><graphml><graph edgedefault="undirected"><node id="a"/><edge sou',
-                    "not a readable GraphML file"),
-    "no_edges.graphml": (b'<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
-                         b'<graph edgedefault="undirected"><node id="a"/><node id="b"/></graph></graphml>', "no usable ties"),
-    "two_people.txt": (b"alice bob\n", "founders.n_founders = 20 is larger than the graph (2 people)"),
+    "cut.graphml": (
+        b'<?xml version="1.0"?><graphml><graph edgedefault="undirected"><node id="a"/><edge sou',
+        "not a readable GraphML file",
+    ),
+    "no_edges.graphml": (
+        b'<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        b'<graph edgedefault="undirected"><node id="a"/><node id="b"/></graph></graphml>',
+        "no usable ties",
+    ),
+    "two_people.txt": (
+        b"alice bob\n",
+        "founders.n_founders = 20 is larger than the graph (2 people)",
+    ),
 }
 
 
@@ -115,16 +132,26 @@ def test_command_line_values_that_are_not_numbers_or_too_big_are_refused(overrid
 def test_the_command_refuses_a_graph_file_in_another_encoding_with_one_line_and_exit_2(tmp_path):
     graph = tmp_path / "graph.txt"
     graph.write_bytes("alice bob\nbob carol\n".encode("utf-16"))
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "days=5", "network=file", f"network.path={graph}"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "days=5", "network=file", f"network.path={graph}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     assert "not UTF-8 text" in line
     assert not list(tmp_path.rglob("DONE"))
 
 
-@pytest.mark.xfail(strict=True, reason="sim/mechanics/engagement.py divides float32 values by visit weights that "
-                   "underflow float32 (below ~1e-45) and gets 0/0; the schema allows them (lo=0)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="sim/mechanics/engagement.py divides float32 values by visit weights that "
+    "underflow float32 (below ~1e-45) and gets 0/0; the schema allows them (lo=0)",
+)
 def test_visit_weights_too_small_for_float32_do_not_make_engagement_nan():
-    cfg = SimConfig.from_dict(put(put(BASE, "member.w_active_content", 1e-50), "member.w_active_social", 0.0))
+    cfg = SimConfig.from_dict(
+        put(put(BASE, "member.w_active_content", 1e-50), "member.w_active_social", 0.0)
+    )
     assert not run(cfg).timeseries["mean_engagement"].isna().any()

@@ -15,9 +15,18 @@ from sim.cli import load_config
 from sim.runner import events_table, run
 
 # tiers and events from the start, and the stage-aware playbook switching policies at each stage
-LEVERS = ["scenario=classroom", "network.n_people=2000", "seed=3", "output.plots=false", "output.csv=false",
-          "policy.tiers.name=points_ladder", "policy.events.name=online", "policy.events.first_day=5",
-          "staff.n_event_planners=1", "playbook=stage_aware"]
+LEVERS = [
+    "scenario=classroom",
+    "network.n_people=2000",
+    "seed=3",
+    "output.plots=false",
+    "output.csv=false",
+    "policy.tiers.name=points_ladder",
+    "policy.events.name=online",
+    "policy.events.first_day=5",
+    "staff.n_event_planners=1",
+    "playbook=stage_aware",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +43,30 @@ def same_state(a, b) -> None:
     for name, array in a.table.arrays().items():
         assert np.array_equal(array, b.table.arrays()[name]), name
     assert all(np.array_equal(x, y) for x, y in zip(a.ties.edges(), b.ties.edges(), strict=True))
-    assert np.array_equal(a.groups.size, b.groups.size) and a.newcomers_waiting == b.newcomers_waiting
+    assert (
+        np.array_equal(a.groups.size, b.groups.size) and a.newcomers_waiting == b.newcomers_waiting
+    )
     for role in checkpoint.ROSTERS:
-        assert [checkpoint.staff_state(x) for x in getattr(a, role)] == [checkpoint.staff_state(x) for x in getattr(b, role)]
-    assert (a.feed_stock, a.incident_backlog, a.toxicity) == (b.feed_stock, b.incident_backlog, b.toxicity)
-    assert (a.cfg.policy, a.cfg.staff, a.cfg.groups) == (b.cfg.policy, b.cfg.staff, b.cfg.groups)  # in force
+        assert [checkpoint.staff_state(x) for x in getattr(a, role)] == [
+            checkpoint.staff_state(x) for x in getattr(b, role)
+        ]
+    assert (a.feed_stock, a.incident_backlog, a.toxicity) == (
+        b.feed_stock,
+        b.incident_backlog,
+        b.toxicity,
+    )
+    assert (a.cfg.policy, a.cfg.staff, a.cfg.groups) == (
+        b.cfg.policy,
+        b.cfg.staff,
+        b.cfg.groups,
+    )  # in force
 
 
 def test_a_run_resumed_from_day_30_gives_the_uninterrupted_series(cfg, straight, tmp_path):
     assert straight.stages["stage"].nunique() >= 3 and straight.timeseries["events"].sum() > 0
-    assert straight.timeseries["members_regular"].iloc[-1] > 0  # tiers, events and playbook all at work
+    assert (
+        straight.timeseries["members_regular"].iloc[-1] > 0
+    )  # tiers, events and playbook all at work
     run(cfg.replace(days=30, **{"checkpoint.every_days": 30, "checkpoint.dir": str(tmp_path)}))
     (saved,) = tmp_path.iterdir()
     assert saved.name.startswith("day-00030-") and checkpoint.is_done(saved)
@@ -59,15 +82,24 @@ def test_a_run_resumed_from_day_30_gives_the_uninterrupted_series(cfg, straight,
 def test_a_checkpoint_is_saved_on_each_stage_change(cfg, straight, tmp_path):
     run(cfg.replace(**{"checkpoint.at_stage_change": True, "checkpoint.dir": str(tmp_path)}))
     changes = straight.stages.iloc[1:]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"day-{d:05d}-{s}" for d, s in zip(changes["first_day"], changes["stage"])]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"day-{d:05d}-{s}" for d, s in zip(changes["first_day"], changes["stage"], strict=False)
+    ]
 
 
 @pytest.fixture(scope="module")
 def mature(tmp_path_factory):
     """The classroom community saved on the day it becomes mature (成熟期)."""
     where = tmp_path_factory.mktemp("ck")
-    cfg = load_config(["scenario=classroom", "seed=1", "output.plots=false", "checkpoint.at_stage_change=true",
-                       f"checkpoint.dir={where}"])
+    cfg = load_config(
+        [
+            "scenario=classroom",
+            "seed=1",
+            "output.plots=false",
+            "checkpoint.at_stage_change=true",
+            f"checkpoint.dir={where}",
+        ]
+    )
     run(cfg)
     return checkpoint.find(where, "MATURE"), cfg
 
@@ -75,21 +107,46 @@ def mature(tmp_path_factory):
 def test_forks_from_mature_share_the_past_and_differ_only_by_the_playbook(mature):
     where, cfg = mature
     day = checkpoint.read(where)[0]["day"]
-    arms = [{}, forks.parse_overrides(["playbook=abandon_in_mature"]), forks.parse_overrides(["playbook=flat"])]
+    arms = [
+        {},
+        forks.parse_overrides(["playbook=abandon_in_mature"]),
+        forks.parse_overrides(["playbook=flat"]),
+    ]
     same, abandon, flat = forks.fork(where, arms, days=40)
     uninterrupted = run(cfg.replace(days=day + 40, **{"checkpoint.at_stage_change": False}))
-    assert same.timeseries.equals(uninterrupted.timeseries)  # a fork with no change is the run itself
+    assert same.timeseries.equals(
+        uninterrupted.timeseries
+    )  # a fork with no change is the run itself
     for other in (abandon, flat):
         assert other.timeseries.iloc[: day + 1].equals(same.timeseries.iloc[: day + 1])
-    assert abandon.timeseries["experts"].iloc[-1] == 0 and abandon.timeseries["posts_expert"].iloc[day + 1:].sum() == 0
-    assert abandon.summary["members_final"] < same.summary["members_final"]  # a team that stops loses members
+    assert (
+        abandon.timeseries["experts"].iloc[-1] == 0
+        and abandon.timeseries["posts_expert"].iloc[day + 1 :].sum() == 0
+    )
+    assert (
+        abandon.summary["members_final"] < same.summary["members_final"]
+    )  # a team that stops loses members
     assert "fork" in set(events_table(abandon.model)["kind"])
 
 
 def test_the_fork_command_reports_playbooks_from_mature_on_paired_seeds(mature, tmp_path, capsys):
     where, _ = mature
-    forks.fork_main([str(where), "--days", "10", "--seeds", "2", "--out", str(tmp_path),
-                     "--arm", "as_planned", "--arm", "abandon", "playbook=abandon_in_mature"])
+    forks.fork_main(
+        [
+            str(where),
+            "--days",
+            "10",
+            "--seeds",
+            "2",
+            "--out",
+            str(tmp_path),
+            "--arm",
+            "as_planned",
+            "--arm",
+            "abandon",
+            "playbook=abandon_in_mature",
+        ]
+    )
     out = capsys.readouterr().out
     assert "abandon" in out and "report:" in out and (tmp_path / "report.html").is_file()
     table = (tmp_path / "comparison.csv").read_text()
@@ -98,7 +155,12 @@ def test_the_fork_command_reports_playbooks_from_mature_on_paired_seeds(mature, 
 
 
 def test_a_fork_may_not_change_the_world_or_name_code(mature):
-    for bad in (["network.n_people=10"], ["seed=4"], ["+policy.referral._target_=os.system"], ["nonsense"]):
+    for bad in (
+        ["network.n_people=10"],
+        ["seed=4"],
+        ["+policy.referral._target_=os.system"],
+        ["nonsense"],
+    ):
         with pytest.raises(checkpoint.ConfigError) as err:
             forks.parse_overrides(bad)
         assert "\n" not in str(err.value)
@@ -157,7 +219,9 @@ def test_pickled_objects_in_a_checkpoint_are_never_unpickled(saved, tmp_path):
     np.savez(buffer, **arrays)
     (saved / "state.npz").write_bytes(buffer.getvalue())
     meta = json.loads((saved / "state.json").read_text())
-    meta["state_blake2b"] = checkpoint.hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
+    meta["state_blake2b"] = checkpoint.hashlib.blake2b(
+        buffer.getvalue(), digest_size=16
+    ).hexdigest()
     (saved / "state.json").write_text(json.dumps(meta))
     refused(saved, "not plain numpy data")
     assert not marker.exists()

@@ -8,19 +8,43 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
-
 from schema_strategies import PLAYBOOKS, valid_configs
+
 from sim.cli import load_config
 from sim.metrics import METRICS
 from sim.model import CommunityModel
 from sim.population import NEVER, Channel, Tier
 
-PLAYBOOK_GROUPS = {name: load_config([f"playbook={name}"]).to_dict()["playbook"] for name in PLAYBOOKS}
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-COUNT_UNITS = ("people", "people/day", "posts/day", "replies/day", "invitations/day", "incidents/day", "ties/day",
-               "events/day", "orders/day", "groups", "yuan/day")
-SHARES = ("active_share", "member_content_share", "churn_rate", "reached_share", "mean_engagement", "content_value",
-          "toxicity", "expert_burnout", "group_active_share_min")
+PLAYBOOK_GROUPS = {
+    name: load_config([f"playbook={name}"]).to_dict()["playbook"] for name in PLAYBOOKS
+}
+FUZZ = settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+COUNT_UNITS = (
+    "people",
+    "people/day",
+    "posts/day",
+    "replies/day",
+    "invitations/day",
+    "incidents/day",
+    "ties/day",
+    "events/day",
+    "orders/day",
+    "groups",
+    "yuan/day",
+)
+SHARES = (
+    "active_share",
+    "member_content_share",
+    "churn_rate",
+    "reached_share",
+    "mean_engagement",
+    "content_value",
+    "toxicity",
+    "expert_burnout",
+    "group_active_share_min",
+)
 COSTS = ("cost_staff", "campaign_spend", "referral_rewards", "cost_perks", "cost_events")
 
 
@@ -28,14 +52,20 @@ def check_member_table(model: CommunityModel) -> None:
     """The masks, the running counts and the groups describe the same members."""
     t, members = model.table, model.table.is_member
     assert not (t.active & ~members).any(), "a non-member visited"
-    assert (t.group[members] >= 0).all() and (t.group[~members] == -1).all(), "member without a group, or the reverse"
+    assert (t.group[members] >= 0).all() and (t.group[~members] == -1).all(), (
+        "member without a group, or the reverse"
+    )
     assert (t.joined_day[members] != NEVER).all() and (t.left_day[members] == NEVER).all()
     left = t.left_day != NEVER
     assert (t.joined_day[left] <= t.left_day[left]).all() and (t.left_day <= model.day).all()
     assert model.count.members == int(members.sum())
-    assert np.array_equal(model.count.by_channel, np.bincount(t.channel[members], minlength=len(Channel)))
+    assert np.array_equal(
+        model.count.by_channel, np.bincount(t.channel[members], minlength=len(Channel))
+    )
     assert np.array_equal(model.count.by_tier, np.bincount(t.tier[members], minlength=len(Tier)))
-    assert np.array_equal(model.groups.size, np.bincount(t.group[members], minlength=len(model.groups)))
+    assert np.array_equal(
+        model.groups.size, np.bincount(t.group[members], minlength=len(model.groups))
+    )
     engagement = t.engagement[members]
     assert np.isfinite(engagement).all() and (engagement >= 0).all() and (engagement <= 1).all()
     assert np.isfinite(t.points).all() and (t.points >= 0).all()
@@ -56,12 +86,18 @@ def check_books(ts: pd.DataFrame, n_founders: int) -> None:
     assert (ts["members"].iloc[1:] == prev + ts["joins"].iloc[1:] - ts["leaves"].iloc[1:]).all()
     assert (ts["leaves"].iloc[1:] <= prev).all() and (ts["daily_active"].iloc[1:] <= prev).all()
     later = ts.iloc[1:]  # day 0's joins are the founders
-    assert (later["joins"] == later[["joins_organic", "joins_campaign", "joins_referral"]].sum(axis=1)).all()
-    by_channel = ts[["members_founder", "members_organic", "members_campaign", "members_referral"]].sum(axis=1)
+    assert (
+        later["joins"] == later[["joins_organic", "joins_campaign", "joins_referral"]].sum(axis=1)
+    ).all()
+    by_channel = ts[
+        ["members_founder", "members_organic", "members_campaign", "members_referral"]
+    ].sum(axis=1)
     by_tier = ts[["members_newcomer", "members_regular", "members_core", "members_vip"]].sum(axis=1)
     assert (ts["members"] == by_channel).all() and (ts["members"] == by_tier).all()
     assert np.allclose(ts["cost"], ts[list(COSTS)].sum(axis=1), rtol=1e-9, atol=1e-6)
-    assert (ts["reached_share"].diff().iloc[1:] >= 0).all()  # leavers do not come back, nobody is un-reached
+    assert (
+        ts["reached_share"].diff().iloc[1:] >= 0
+    ).all()  # leavers do not come back, nobody is un-reached
 
 
 @FUZZ

@@ -18,12 +18,23 @@ from sim.cli import load_config
 from sim.forks import resume_main
 from sim.runner import run
 
-ARGS = ["scenario=classroom", "network.n_people=8000", "days=120", "seed=5", "output.plots=false", "output.csv=false"]
+ARGS = [
+    "scenario=classroom",
+    "network.n_people=8000",
+    "days=120",
+    "seed=5",
+    "output.plots=false",
+    "output.csv=false",
+]
 
 
 def test_a_killed_run_resumed_from_its_last_checkpoint_ends_as_if_never_stopped(tmp_path, capsys):
-    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", *ARGS, "checkpoint.every_days=10"], cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", *ARGS, "checkpoint.every_days=10"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob("outputs/*/*/checkpoints/*/DONE")) and time.monotonic() < deadline:
         time.sleep(0.01)
