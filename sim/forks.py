@@ -104,7 +104,8 @@ def continue_from(
     With no policy change and the same seed this is an exact continuation. A policy change
     re-derives the config in force for the current stage (playbook included), swaps the policies,
     hires or lets go staff to match, and logs a `fork` event. A new seed re-keys every stream
-    from the next day on. Forks write no checkpoints unless `overrides` asks.
+    from the next day on. A changed or reseeded run writes no checkpoints unless `overrides` asks
+    (resuming unchanged keeps the run's own checkpoint settings).
     """
     if days < 1:
         raise ConfigError(f"--days = {days}: a fork runs at least one more day")
@@ -147,13 +148,14 @@ def fork(
 
     Returns:
         One RunResult per fork, in order (series from day 0; the days up to the checkpoint are shared).
+        Forks write no checkpoints unless their overrides ask.
     """
     from sim.runner import run  # noqa: PLC0415
 
     out_dirs = out_dirs or [None] * len(overrides_list)
     results = []
     for overrides, out in zip(overrides_list, out_dirs, strict=True):
-        model = continue_from(load(checkpoint), overrides, days, seed)
+        model = continue_from(load(checkpoint), {**NO_CHECKPOINTS, **overrides}, days, seed)
         results.append(run(model.base_cfg, out, start=model))
     return results
 

@@ -131,6 +131,11 @@ def test_forks_from_mature_share_the_past_and_differ_only_by_the_playbook(mature
 
 def test_the_fork_command_reports_playbooks_from_mature_on_paired_seeds(mature, tmp_path, capsys):
     where, _ = mature
+
+    def stamps():
+        return {p: p.stat().st_mtime_ns for p in where.parent.glob("*/DONE")}
+
+    before = stamps()
     forks.fork_main(
         [
             str(where),
@@ -152,6 +157,10 @@ def test_the_fork_command_reports_playbooks_from_mature_on_paired_seeds(mature, 
     table = (tmp_path / "comparison.csv").read_text()
     assert "members_final" in table
     assert len(list((tmp_path / "runs").glob("*/seed=*/DONE"))) == 4
+    assert not list(
+        (tmp_path / "runs").rglob("checkpoints")
+    )  # forks leave the run's checkpoints alone
+    assert stamps() == before  # the checkpoints forked from: none added or rewritten
 
 
 def test_a_fork_may_not_change_the_world_or_name_code(mature):
