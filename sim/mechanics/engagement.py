@@ -39,7 +39,11 @@ def update_engagement(engagement, active, is_member, content_value: float, socia
     """
     xp = xp_of(engagement)
     w_total = cfg.w_active_content + cfg.w_active_social
-    share = (cfg.w_active_content * content_value + cfg.w_active_social * social) / w_total if w_total else 0.0
+    # weights normalised as Python floats first: dividing float32 arrays by a tiny total would
+    # round the total to zero in float32 and give 0/0
+    f_content = cfg.w_active_content / w_total if w_total else 0.0
+    f_social = cfg.w_active_social / w_total if w_total else 0.0
+    share = f_content * content_value + f_social * social
     value = cfg.value_base + (1.0 - cfg.value_base) * share
     if fit is not None:
         value = value * fit

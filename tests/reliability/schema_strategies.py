@@ -55,8 +55,8 @@ def leaf_values(key: str, f, tp):
             hi = min(hi, STAFF_MAX)
         return st.integers(lo, hi)
     if tp is float:
-        # Magnitudes below float32's range (~1e-38) are left out: the member table is float32 and a
-        # visit weight of 1e-40 turns engagement into NaN (test_bad_input.py keeps that finding).
+        # Magnitudes below float32's range (~1e-38) are left out: the member table is float32 (the
+        # visit weights once gave NaN there; test_bad_input.py keeps that case covered).
         floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False)
         return floats.filter(lambda x: x == 0 or abs(x) >= TINY)
     raise AssertionError(f"no strategy for {key} ({tp})")

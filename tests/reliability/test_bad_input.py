@@ -145,11 +145,6 @@ def test_the_command_refuses_a_graph_file_in_another_encoding_with_one_line_and_
     assert not list(tmp_path.rglob("DONE"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/mechanics/engagement.py divides float32 values by visit weights that "
-    "underflow float32 (below ~1e-45) and gets 0/0; the schema allows them (lo=0)",
-)
 def test_visit_weights_too_small_for_float32_do_not_make_engagement_nan():
     cfg = SimConfig.from_dict(
         put(put(BASE, "member.w_active_content", 1e-50), "member.w_active_social", 0.0)
