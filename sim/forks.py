@@ -63,6 +63,10 @@ def parse_overrides(args: list[str]) -> dict:
             raise ConfigError(
                 f"{key}: fixed once the community exists (a fork continues its world); use --days/--seeds for those"
             )
+        if key == "sweep":
+            raise ConfigError(
+                f"{arg}: a fork runs its own arms (--arm) and seeds (--seeds); sweeps are for community-sim -m"
+            )
         if key in GROUPS:
             node = load_config([arg]).to_dict()
             for part in key.split("/"):

@@ -169,6 +169,7 @@ def test_a_fork_may_not_change_the_world_or_name_code(mature):
         ["seed=4"],
         ["+policy.referral._target_=os.system"],
         ["nonsense"],
+        ["sweep=seeds_100"],
     ):
         with pytest.raises(checkpoint.ConfigError) as err:
             forks.parse_overrides(bad)
