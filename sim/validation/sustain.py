@@ -12,6 +12,7 @@ given day, and its daily active users after the switch are compared with those b
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.config import SimConfig
 from sim.model import CommunityModel
@@ -33,24 +34,30 @@ WEAK_WOM = {
 }
 
 
-def run_with_acquisition_stopped(cfg: SimConfig, stop_day: int) -> np.ndarray:
-    """Daily active users of `cfg` when campaigns and organic discovery stop after `stop_day`.
+def run_with_acquisition_stopped(cfg: SimConfig, stop_day: int) -> pd.DataFrame:
+    """The daily time series of `cfg` when campaigns and organic discovery stop after `stop_day`.
 
     The model is stepped as usual until `stop_day`; then the config in force loses its outside
     acquisition (as a playbook switch would change it) and the run goes on to `cfg.days`.
     """
     model = CommunityModel(cfg)
     for day in range(1, cfg.days + 1):
-        if day == stop_day + 1:
-            model.base_cfg = model.base_cfg.replace(**NO_ACQUISITION)
-            model.cfg = model.cfg.replace(**NO_ACQUISITION)
-            model.policies = Policies.from_config(model.cfg.policy)
+        # re-applied after a stage change too, in case the playbook switches campaigns back on
+        if day > stop_day and (day == stop_day + 1 or model.cfg.policy.acquisition.name != "none"):
+            _stop_acquisition(model)
         model.step()
-    return model.recorder.frame()["daily_active"].to_numpy(dtype=float)
+    return model.recorder.frame()
 
 
-def sustain_ratio(daily_active: np.ndarray, stop_day: int) -> float:
+def _stop_acquisition(model: CommunityModel) -> None:
+    model.base_cfg = model.base_cfg.replace(**NO_ACQUISITION)
+    model.cfg = model.cfg.replace(**NO_ACQUISITION)
+    model.policies = Policies.from_config(model.cfg.policy)
+
+
+def sustain_ratio(timeseries: pd.DataFrame, stop_day: int) -> float:
     """Mean DAU over the last WINDOW_DAYS days / mean DAU over the WINDOW_DAYS days before the stop."""
+    daily_active = timeseries["daily_active"].to_numpy(dtype=float)
     before = daily_active[stop_day - WINDOW_DAYS + 1 : stop_day + 1].mean()
     return float(daily_active[-WINDOW_DAYS:].mean() / before) if before else 0.0
 

@@ -56,3 +56,33 @@ def test_strong_word_of_mouth_sustains_activity_after_acquisition_stops_and_weak
 def test_newcomers_whose_first_post_gets_a_reply_post_again_about_12_points_more_often():
     result = check_first_reply(QUICK)
     assert result.passed, result.measured
+
+
+def test_once_acquisition_stops_no_one_joins_except_by_invitation_even_if_the_playbook_restarts_campaigns():
+    from sim.config import SimConfig
+    from sim.validation.sustain import run_with_acquisition_stopped
+
+    # discovery brings the 21st member on day 1 or 2; GROW (which switches campaigns on) comes after the stop
+    cfg = SimConfig.from_dict(
+        {
+            "days": 60,
+            "network": {"n_people": 2000},
+            "output": {"plots": False, "csv": False},
+            "lifecycle": {
+                "grow_min_members": 21,
+                "grow_min_growth_per_week": 0.0,
+                "min_dwell_days": 5,
+            },
+            "playbook": {
+                "name": "campaigns_in_grow",
+                "stages": {"GROW": {"policy": {"acquisition": {"name": "steady"}}}},
+            },
+            "policy": {"acquisition": {"name": "none"}},
+            "member": {"p_discover_per_day": 0.002},
+        }
+    )
+    ts = run_with_acquisition_stopped(cfg, stop_day=2)
+    assert ts.loc[ts["stage"] > 0, "day"].min() > 2 and ts["joins_organic"][:3].sum() > 0
+    after = ts[ts["day"] > 2]
+    assert after["joins_campaign"].sum() == 0 and after["joins_organic"].sum() == 0
+    assert after["campaign_spend"].sum() == 0
