@@ -205,6 +205,10 @@ def main(argv: list[str] | None = None) -> None:
             )
         if args.trials < 1:
             raise ConfigError("--trials must be at least 1")
+        if (
+            args.verdict_days < 28
+        ):  # the verdict compares the last 4 weeks with the 4 before the stop
+            raise ConfigError(f"--verdict-days = {args.verdict_days}: need at least 28")
     except (ObservedDataError, ConfigError) as exc:
         print(f"community-sim-calibrate: {str(exc).replace('--lever', '--param')}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
