@@ -67,9 +67,17 @@ class Person(mesa.Agent):
         return False
 
     def write_post(self) -> None:
-        """Post with chance 1 - exp(-rate); a poster writes 1 + Poisson(rate) posts."""
-        if self.random.random() < -math.expm1(-self.p_post):
-            written = 1 + int(self.model.rng.poisson(self.p_post))
+        """Post with chance 1 - exp(-rate); a poster writes 1 + Poisson(rate) posts. The rate
+        scales with engagement relative to a newcomer's, to the power of the elasticity."""
+        cfg = self.model.cfg.member
+        rate = self.p_post
+        elasticity = getattr(
+            cfg, "post_engagement_elasticity", 0.0
+        )  # 0: posting ignores engagement
+        if elasticity:
+            rate *= (self.engagement / max(cfg.engagement_join, 1e-3)) ** elasticity
+        if self.random.random() < -math.expm1(-rate):
+            written = 1 + int(self.model.rng.poisson(rate))
             self.posts += written
             self.model.tally["posts_member"] += written
 
