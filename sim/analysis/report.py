@@ -91,8 +91,8 @@ def plot_stage_timing(kpi_runs: pd.DataFrame, arm_col: str = "arm", level: float
             ax.annotate(f"{ci.n}/{values.size}", (x, ci.mean), ha="center", va="bottom", fontsize=7,
                         xytext=(0, 4 if err is None else 14), textcoords="offset points")
     rc, has_cjk = font_rc()
-    with plt.rc_context(rc):
-        ax.set_xticks(range(len(HEALTHY_STAGES)), [f"{s.zh} {s.name}" if has_cjk else s.name for s in HEALTHY_STAGES])
+    ax.set_xticks(range(len(HEALTHY_STAGES)), [f"{s.zh} {s.name}" if has_cjk else s.name for s in HEALTHY_STAGES],
+                  fontfamily=rc.get("font.family"))
     ax.set_ylabel("first day in stage")
     ax.set_title(f"days to reach each stage: mean, {level:.0%} CI; label = seeds that reached it")
     ax.legend(fontsize=8)
