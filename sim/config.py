@@ -120,6 +120,12 @@ class MemberConfig:
     p_post_sigma: float = param(
         2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)"
     )
+    post_engagement_elasticity: float = param(
+        1.0, lo=0.0, hi=10.0,
+        help="posting rate x (engagement / engagement_join) ** elasticity: engaged members post more, "
+        "so what lifts engagement (a reply to a first post) also lifts posting",
+        source="direction from Joyce & Kraut 2006 (replied newcomers post again more); size assumption",
+    )
     member_post_quality: float = param(0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1")
     p_churn_max_per_day: float = param(
         0.03, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member"

@@ -261,6 +261,9 @@ class CommunityModel(mesa.Model):
         """
         m, table, day, t = self.cfg.member, self.table, self.day, self.tally
         p_post = table.p_post * self.policies.tiers.multipliers("post")[table.tier]
+        if m.post_engagement_elasticity:
+            ref = np.float32(max(m.engagement_join, 1e-3))
+            p_post = p_post * (table.engagement / ref) ** np.float32(m.post_engagement_elasticity)
         g = self.streams.day("posting", day)
         posted = content.members_post(table.active, p_post, g.random(table.n, dtype=np.float32))
         posters = np.flatnonzero(posted)

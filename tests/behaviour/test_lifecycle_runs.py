@@ -1,5 +1,6 @@
 """Claims about the lifecycle of whole runs: the default playbook's stages, stuck and dying communities."""
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -17,7 +18,8 @@ def stages_of_default_run(seed: int) -> list[str]:
 
 @pytest.mark.slow
 def test_the_default_scenario_passes_through_all_five_stages_in_order_for_most_seeds():
-    with ProcessPoolExecutor(max_workers=2) as pool:  # ten full-size runs: use both cores
+    spawn = multiprocessing.get_context("spawn")  # not fork: the test process runs threads
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:  # ten full-size runs: both cores
         timelines = list(pool.map(stages_of_default_run, range(10)))
     assert sum(t == HEALTHY for t in timelines) >= 8
 
