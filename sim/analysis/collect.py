@@ -40,8 +40,9 @@ class Collected:
 
 
 def job_dirs(sweep_dir: Path) -> list[Path]:
-    """Every job folder under a sweep, finished or not, in a stable order."""
-    found = {p.parent for p in sweep_dir.rglob("DONE")}
+    """Every job folder under a sweep, finished or not, in a stable order (a `DONE` beside no run
+    config is some other tool's marker, not a run folder)."""
+    found = {p.parent for p in sweep_dir.rglob("DONE") if (p.parent / "config.yaml").is_file()}
     found |= {p.parent.parent for p in sweep_dir.rglob(".hydra/overrides.yaml")}
     return sorted(found)
 

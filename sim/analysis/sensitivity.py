@@ -46,7 +46,7 @@ def parse_param(text: str) -> Param:
     except ValueError:
         param = None
     if not sep or not colon or param is None or not param.lo < param.hi:
-        raise ConfigError(f"--param {text!r}: write KEY=LO:HI with LO < HI, e.g. member.p_accept=0.1:0.4")
+        raise ConfigError(f"--param {text!r}: write KEY=LO:HI with LO < HI, e.g. policy.referral.p_accept=0.1:0.4")
     return param
 
 
