@@ -264,6 +264,7 @@ class CommunityModel(mesa.Model):
         if m.post_engagement_elasticity:
             ref = np.float32(max(m.engagement_join, 1e-3))
             p_post = p_post * (table.engagement / ref) ** np.float32(m.post_engagement_elasticity)
+            p_post = np.minimum(np.float32(1e4), p_post)  # finite Poisson rates when engagement_join ~ 0
         g = self.streams.day("posting", day)
         posted = content.members_post(table.active, p_post, g.random(table.n, dtype=np.float32))
         posters = np.flatnonzero(posted)
