@@ -38,6 +38,9 @@ from sim.recorder import Recorder
 from sim.rng import RngStreams
 
 
+MAX_POSTS_PER_VISIT = 20.0  # posting rate cap (posts per visit)
+
+
 @dataclass
 class DayTally:
     """Counts gathered while stepping one day (read by the metrics)."""
@@ -175,8 +178,8 @@ class CommunityModel(mesa.Model):
         """Heavy-tailed posting propensity for everyone (participation inequality)."""
         m = self.cfg.member
         z = self.streams.setup("traits").standard_normal(self.table.n, dtype=np.float32)
-        # capped at 20 posts a visit: beyond that a member is a spam bot, not a super-poster
-        self.table.p_post[:] = np.minimum(20.0, m.p_post_median * np.exp(m.p_post_sigma * z))
+        # capped: beyond that a member is a spam bot, not a super-poster
+        self.table.p_post[:] = np.minimum(MAX_POSTS_PER_VISIT, m.p_post_median * np.exp(m.p_post_sigma * z))
         if m.join_affinity_shape > 0:
             g = self.streams.setup("affinity")
             self.table.affinity[:] = g.gamma(m.join_affinity_shape, 1.0 / m.join_affinity_shape, self.table.n)
@@ -262,8 +265,11 @@ class CommunityModel(mesa.Model):
         m, table, day, t = self.cfg.member, self.table, self.day, self.tally
         p_post = table.p_post * self.policies.tiers.multipliers("post")[table.tier]
         if m.post_engagement_elasticity:
-            ref = np.float32(max(m.engagement_join, 1e-3))
-            p_post = p_post * (table.engagement / ref) ** np.float32(m.post_engagement_elasticity)
+            # relative to a newcomer's engagement (floored, so a config with engagement_join = 0 does not
+            # divide by zero); capped like the trait itself: beyond 20 posts a visit is a spam bot
+            ref = np.float32(max(m.engagement_join, 0.05))
+            lift = (table.engagement / ref) ** np.float32(m.post_engagement_elasticity)
+            p_post = np.minimum(np.float32(MAX_POSTS_PER_VISIT), p_post * lift)
             p_post = np.minimum(np.float32(1e4), p_post)  # finite Poisson rates when engagement_join ~ 0
         g = self.streams.day("posting", day)
         posted = content.members_post(table.active, p_post, g.random(table.n, dtype=np.float32))

@@ -31,11 +31,11 @@ def test_referred_newcomers_are_placed_next_to_whoever_invited_them(referral_mod
     assert len(referred) >= 10, "the fixture should produce referral joins"
     to_inviter = np.hypot(*(pos[referred] - pos[table.inviter[referred]]).T)
     assert np.all(to_inviter <= NEIGHBOUR_OFFSET + 1e-5)
-    # ...which is close compared with the community's spread: a random pair of members is far apart.
+    # ...which is close compared with the community's spread: a random pair is over twice as far apart.
     everyone = np.flatnonzero(table.joined_day >= 0)
     rng = np.random.default_rng(0)
     a, b = rng.choice(everyone, 500), rng.choice(everyone, 500)
-    assert np.median(to_inviter) < 0.3 * np.median(np.hypot(*(pos[a] - pos[b]).T))
+    assert np.median(to_inviter) < 0.5 * np.median(np.hypot(*(pos[a] - pos[b]).T))
 
 
 def test_members_keep_their_place_as_the_community_grows(referral_model):
