@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sim.backend import BackendUnavailable
 from sim.config import ConfigError, SimConfig
+from sim.playbook import pin_overrides
 
 EXIT_BAD_INPUT = 2
 GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "playbook", "scenario", "sweep")
@@ -111,6 +112,7 @@ def load_config(overrides: list[str] | tuple[str, ...] = ()) -> SimConfig:
         raise ConfigError(str(exc).splitlines()[0]) from None
     data.pop("hydra", None)
     data["scenario"] = scenario
+    pin_overrides(data, overrides)
     return SimConfig.from_dict(data)
 
 
@@ -130,12 +132,15 @@ def _task(cfg) -> None:
     try:
         data = OmegaConf.to_container(cfg, resolve=True)
         data["scenario"] = hc.runtime.choices.get("scenario") or "custom"
+        pinned = pin_overrides(data, hc.overrides.task)
         sim_cfg = SimConfig.from_dict(data)
         result = run(sim_cfg, out_dir)
     except (ConfigError, BackendUnavailable) as exc:
         mark_failed(out_dir, f"error: {exc}")
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
+    if pinned:
+        print(f"note: held for the whole run, not changed by playbook {sim_cfg.playbook.name}: {', '.join(pinned)}")
     print(format_summary(result.summary, result.out_dir))
 
 

@@ -55,6 +55,31 @@ def _without_playbook(cfg):
     return dataclasses.replace(cfg, playbook=dataclasses.replace(cfg.playbook, stages={}))
 
 
+def pin_overrides(data: dict, overrides) -> list[str]:
+    """Hold command-line choices for the whole run: remove what the user set explicitly
+    (`policy.content.posts_per_week=3`, `policy/referral=none`, `staff.n_experts=4`) from every
+    stage of the playbook in the composed config `data`, so a stage switch cannot undo it.
+
+    Returns the keys that the playbook would otherwise have changed.
+    """
+    stages = (data.get("playbook") or {}).get("stages") or {}
+    pinned = []
+    for item in overrides:
+        key = str(item).split("=", 1)[0].lstrip("+~").replace("/", ".")
+        if key.split(".", 1)[0] not in SWITCHABLE:
+            continue
+        *parents, leaf = key.split(".")
+        for overrides_of_stage in stages.values():
+            node = overrides_of_stage
+            for part in parents:
+                node = node.get(part) if isinstance(node, dict) else None
+            if isinstance(node, dict) and leaf in node:
+                del node[leaf]
+                if key not in pinned:
+                    pinned.append(key)
+    return pinned
+
+
 def check_playbook(cfg) -> None:
     """Refuse unknown stages, keys outside policy/staff/groups, and values the schema refuses."""
     for name, overrides in cfg.playbook.stages.items():

@@ -34,6 +34,7 @@ def test_a_run_writes_a_complete_self_describing_folder(tmp_path):
         assert (out / name).is_file(), name
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert list(ts.columns) == ["day", *METRIC_NAMES] and len(ts) == 41
+    assert "note: held for the whole run" not in proc.stdout
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["seed"] == 4 and prov["packages"]["mesa"].startswith("3.")
     assert json.loads((out / "summary.json").read_text())["scenario"] == "classroom"
@@ -73,3 +74,9 @@ def test_a_malformed_graph_file_is_refused_with_the_line_number(tmp_path):
     proc = community_sim([*SMALL, "network=file", f"network.path={bad}"], tmp_path)
     assert proc.returncode == 2
     assert "line 2 has 1 column(s)" in proc.stderr
+
+
+def test_a_policy_set_on_the_command_line_is_held_and_the_command_says_so(tmp_path):
+    proc = community_sim([*SMALL, "days=20", "output.plots=false", "policy.content.posts_per_week=3"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "note: held for the whole run, not changed by playbook stage_aware: policy.content.posts_per_week" in proc.stdout

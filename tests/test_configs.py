@@ -74,3 +74,16 @@ def test_every_scenario_file_documents_itself():
         first_lines = path.read_text(encoding="utf-8").splitlines()[:3]
         assert first_lines[0] == "# @package _global_", path
         assert first_lines[1].startswith("# ") and len(first_lines[1]) > 20, path
+
+
+def test_command_line_policy_choices_hold_through_every_stage_of_the_playbook():
+    from sim.lifecycle import Stage
+    from sim.playbook import stage_config
+
+    cfg = load_config(["policy.content.posts_per_week=3", "policy/referral=none"])
+    for stage in Stage:
+        held = stage_config(cfg, stage)
+        assert held.policy.content.posts_per_week == 3.0 and held.policy.referral.name == "none"
+    # what the user did not set still follows the playbook
+    assert stage_config(cfg, Stage.ACTIVE).policy.tiers.name == "points_ladder"
+    assert stage_config(load_config(), Stage.GROW).policy.referral.name == "reward_per_join"
