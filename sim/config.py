@@ -303,7 +303,13 @@ class SimConfig:
         return dataclasses.asdict(self)
 
     def replace(self, **changes: Any) -> SimConfig:
-        """A copy with dotted-path changes, validated: `cfg.replace(**{"policy.content.posts_per_week": 14})`."""
+        """A copy with dotted-path changes, validated: `cfg.replace(**{"policy.content.posts_per_week": 14})`.
+
+        As on the command line, a policy, staff or groups value set here holds for the whole run:
+        it is taken out of every stage of the playbook (sim.playbook.pin_overrides).
+        """
+        from sim.playbook import pin_overrides  # noqa: PLC0415
+
         data = self.to_dict()
         for dotted, value in changes.items():
             node = data
@@ -315,6 +321,7 @@ class SimConfig:
             if leaf not in node:
                 raise ConfigError(f"{dotted}: no such config key")
             node[leaf] = value
+        pin_overrides(data, changes)
         return SimConfig.from_dict(data)
 
 

@@ -291,7 +291,7 @@ def read_graph_file(path_text: str) -> SocialGraph:
             if len(parts) < 2:
                 raise ConfigError(f"{key}: line {number} has {len(parts)} column(s); an edge list needs two node names per line")
             graph.add_edge(parts[0], parts[1])
-    if graph.number_of_nodes() < 2 or graph.number_of_edges() == 0:
+    if graph.number_of_nodes() < 2 or graph.number_of_edges() - nx.number_of_selfloops(graph) == 0:
         raise ConfigError(f"{key}: the graph has {graph.number_of_nodes()} node(s) and no usable ties")
     return SocialGraph.from_networkx(graph)
 
