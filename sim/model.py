@@ -37,7 +37,6 @@ from sim.population import NEVER, Channel, MemberTable, Tier
 from sim.recorder import Recorder
 from sim.rng import RngStreams
 
-
 MAX_POSTS_PER_VISIT = 20.0  # posting rate cap (posts per visit)
 
 

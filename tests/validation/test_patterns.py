@@ -5,7 +5,6 @@ Each test asserts the check's own tolerance (stated in the check), so a test fai
 report would show FAIL.
 """
 
-import pytest
 
 from sim.validation.base import QUICK
 from sim.validation.bass import check_marketing_only, check_word_of_mouth_only
