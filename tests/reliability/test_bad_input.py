@@ -85,8 +85,7 @@ GRAPH_FILES = {
     "binary.edges": (bytes(range(256)) * 4, "not UTF-8 text"),
     "empty.txt": (b"", "0 node(s) and no usable ties"),
     "comments.txt": (b"# nobody here\n\n", "0 node(s) and no usable ties"),
-    # self-loops count as ties in the file check, so this one is stopped by the founders check
-    "self_loops.txt": (b"alice alice\nbob bob\n", "is larger than the graph (2 people)"),
+    "self_loops.txt": (b"alice alice\nbob bob\n", "2 node(s) and no usable ties"),
     "cut.graphml": (
         b'<?xml version="1.0"?><graphml><graph edgedefault="undirected"><node id="a"/><edge sou',
         "not a readable GraphML file",
