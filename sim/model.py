@@ -31,7 +31,7 @@ from sim.mechanics.groups import Groups
 from sim.mechanics.ties import InteractionTies
 from sim.metrics import METRICS
 from sim.network import SocialGraph, build_graph
-from sim.playbook import stage_config
+from sim.playbook import stage_config, stage_overrides
 from sim.policies import Policies
 from sim.population import NEVER, Channel, MemberTable, Tier
 from sim.recorder import Recorder
@@ -164,8 +164,8 @@ class CommunityModel(mesa.Model):
         self._stage_since = 0
         self._last_healthy = Stage.CREATE
         self.stage_log: list[StageSpell] = [StageSpell(Stage.CREATE, 0, StageSnapshot(self.count.members, 0.0, 0.0, 0.0))]
-        if self._playbook_changes(Stage.CREATE):
-            self.log_event("playbook", f"{cfg.playbook.name}: {Stage.CREATE.label}", self._playbook_changes(Stage.CREATE))
+        if changes := stage_overrides(cfg, Stage.CREATE):
+            self.log_event("playbook", f"{cfg.playbook.name}: {Stage.CREATE.label}", changes)
         self.recorder = Recorder(METRICS, cfg.days)
         self.tally.members_start = self.count.members
         self.tally.mean_engagement = self._mean_engagement()
@@ -210,7 +210,7 @@ class CommunityModel(mesa.Model):
         skills = 1.0 + s.expert_skill_sd * self.streams.setup("staff").standard_normal(s.n_experts)
         self.experts = [Expert(self, float(np.clip(k, 0.1, 2.0))) for k in skills]
         self.moderators = [Moderator(self, s.welcomes_per_moderator_per_day) for _ in range(s.n_moderators)]
-        cap = self.cfg.policy.acquisition.total_budget / max(1, s.n_growth_officers)
+        cap = staff.budget_cap_per_officer(self.cfg)
         self.growth_officers = [GrowthOfficer(self, cap) for _ in range(s.n_growth_officers)]
         self.event_planners = [EventPlanner(self) for _ in range(s.n_event_planners)]
 
@@ -513,18 +513,13 @@ class CommunityModel(mesa.Model):
 
     def apply_playbook(self, stage: Stage) -> None:
         """Switch to the policies, staff and group rules the playbook gives for `stage`."""
-        changes = self._playbook_changes(stage)
+        changes = stage_overrides(self.base_cfg, stage)
         if not changes:
             return
         self.cfg = stage_config(self.base_cfg, stage, current=self.cfg)
         self.policies = Policies.from_config(self.cfg.policy)
         staff.sync_headcount(self)
         self.log_event("playbook", f"{self.base_cfg.playbook.name}: {stage.label}", changes)
-
-    def _playbook_changes(self, stage: Stage) -> dict:
-        from sim.playbook import stage_overrides  # noqa: PLC0415
-
-        return stage_overrides(self.base_cfg, stage)
 
     def log_event(self, kind: str, label: str, detail: dict | None = None) -> None:
         """Note something that happened today (stage change, playbook switch, group opened, ...)."""

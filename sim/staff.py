@@ -108,6 +108,11 @@ def _roster(model, role) -> list:
             EventPlanner: model.event_planners}[role]
 
 
+def budget_cap_per_officer(cfg) -> float:
+    """Each growth officer's share of the run's campaign budget cap (0 = no cap)."""
+    return cfg.policy.acquisition.total_budget / max(1, cfg.staff.n_growth_officers)
+
+
 def hire(model, role) -> None:
     """Add one staff member of `role` (new experts get a skill drawn from the `hiring` stream)."""
     roster = _roster(model, role)
@@ -117,8 +122,7 @@ def hire(model, role) -> None:
     elif role is Moderator:
         roster.append(Moderator(model, model.cfg.staff.welcomes_per_moderator_per_day))
     elif role is GrowthOfficer:
-        cap = model.cfg.policy.acquisition.total_budget / max(1, model.cfg.staff.n_growth_officers)
-        roster.append(GrowthOfficer(model, cap))
+        roster.append(GrowthOfficer(model, budget_cap_per_officer(model.cfg)))
     else:
         roster.append(EventPlanner(model))
     model.log_event("hired", f"{role.__name__} hired", {"role": role.__name__})
