@@ -7,7 +7,9 @@ searches the levers with Optuna's TPE sampler (driven directly: the Hydra Optuna
 KPI, so the optimum is robust to chance rather than one lucky seed; a trial whose mean total cost
 (every cost the model counts) exceeds the budget is infeasible, which the sampler is told
 through the trial's constraint. The study lives in SQLite: running the command again with the
-same --storage and --study continues it up to --trials completed trials.
+same --storage and --study continues it up to --trials completed trials. One process at a time
+works on a storage file (a lock beside it says so), so a trial still RUNNING when the study is
+opened was left by a process that was stopped mid-trial: it is marked FAIL and not counted.
 
 Levers: `KEY=LO:HI` (float), `KEY=LO:HI:int`, or `KEY=A,B,C` (choices, including config groups
 such as policy/referral).
@@ -16,8 +18,11 @@ such as policy/referral).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import sys
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,8 +114,39 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
     return objective, kpi
 
 
+class StudyInUse(RuntimeError):
+    """Another process holds the storage file's lock."""
+
+
+@contextmanager
+def storage_lock(storage: Path):
+    """Hold an exclusive lock on `storage` for one process; the OS drops it if the process dies."""
+    with open(f"{storage}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StudyInUse(f"{storage} is in use by another community-sim-optimise; "
+                             "run one process per storage file") from None
+        yield
+
+
+def fail_stale_trials(study) -> list[int]:
+    """Mark FAIL every trial still RUNNING (left by a stopped process); returns their numbers.
+
+    Only safe under `storage_lock`: then no live process can own a RUNNING trial. Optuna's heartbeat
+    would only catch them after a grace period, and never those written without a heartbeat.
+    """
+    import optuna  # noqa: PLC0415
+
+    stale = [t.number for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))]
+    for number in stale:
+        study.tell(number, state=optuna.trial.TrialState.FAIL)
+    return stale
+
+
 def optimise(levers: list[Lever], kpi_name: str, trials: int, storage: Path, study_name: str,
-             common: list[str] = (), seeds: list[int] = (0, 1, 2), budget: float | None = None, seed: int = 0):
+             common: list[str] = (), seeds: list[int] = (0, 1, 2), budget: float | None = None, seed: int = 0,
+             log: Callable[[str], None] | None = None):
     """Run (or continue) the study until it has `trials` completed trials; returns the study.
 
     Args:
@@ -123,19 +159,28 @@ def optimise(levers: list[Lever], kpi_name: str, trials: int, storage: Path, stu
         seeds: replicate seeds averaged by every trial.
         budget: maximum mean total cost (yuan); None for no constraint.
         seed: seed of the sampler.
+        log: told one line when the study held trials left running by a stopped process.
+
+    Raises:
+        StudyInUse: if another process is working on the same storage file.
     """
     import optuna  # noqa: PLC0415
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     objective, kpi = make_objective(levers, list(common), kpi_name, list(seeds), budget)
     storage.parent.mkdir(parents=True, exist_ok=True)
-    study = optuna.create_study(study_name=study_name, storage=f"sqlite:///{storage}",
-                                direction="maximize" if kpi.higher_is_better else "minimize", load_if_exists=True)
-    # A resumed study must not replay the first trials' random draws: offset the seed by its history.
-    study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
-    done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
-    if trials > done:
-        study.optimize(objective, n_trials=trials - done)
+    with storage_lock(storage):
+        study = optuna.create_study(study_name=study_name, storage=f"sqlite:///{storage}",
+                                    direction="maximize" if kpi.higher_is_better else "minimize", load_if_exists=True)
+        stale = fail_stale_trials(study)
+        if stale and log is not None:
+            log(f"{len(stale)} stale trial(s) left running by a stopped process marked failed: "
+                + ", ".join(map(str, stale)))
+        # A resumed study must not replay the first trials' random draws: offset the seed by its history.
+        study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
+        done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
+        if trials > done:
+            study.optimize(objective, n_trials=trials - done)
     return study
 
 
@@ -198,8 +243,8 @@ def main(argv: list[str] | None = None) -> None:
 
         load_config([*a.common, *(f"{lv.key}={lv.choices[0] if lv.choices else lv.lo}" for lv in levers)])
         study = optimise(levers, a.kpi, a.trials, a.storage, a.study, a.common, list(range(a.seeds)), a.budget,
-                         a.sampler_seed)
-    except (ConfigError, ValueError) as exc:
+                         a.sampler_seed, log=print)
+    except (ConfigError, ValueError, StudyInUse) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     out = a.out or a.storage.parent
