@@ -13,7 +13,13 @@ from pathlib import Path
 
 from sim.backend import BackendUnavailable
 from sim.config import ConfigError, SimConfig
+from sim.jobdir import register_resolver
 from sim.playbook import pin_overrides
+
+# Sweep job folders are named by ${job_dir:...} (configs/config.yaml). A launcher's worker (joblib,
+# Ray, submitit) imports this module to find the task and names the job folder before the task
+# runs, so the resolver is registered on import, not in main().
+register_resolver()
 
 EXIT_BAD_INPUT = 2
 GROUPS = ("network", "policy/content", "policy/referral", "policy/acquisition", "playbook", "scenario", "sweep")
