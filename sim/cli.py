@@ -84,6 +84,44 @@ def check_overrides(args: list[str], cdir: Path) -> None:
                 allowed = ", ".join(sorted(node)) if isinstance(node, dict) else "(a value, not a group)"
                 raise ConfigError(f"{'.'.join(path)}: no such config key; allowed here: {allowed}")
             node = node[part]
+        check_value(arg, key, node)
+
+
+def check_value(arg: str, key: str, default) -> None:
+    """Refuse a value that cannot be read, or a list or mapping where the schema has one value (and
+    the reverse), with one line naming the key, what it takes and what it got (Hydra's own messages
+    for these, `no viable alternative at input` or `Cannot merge DictConfig with ListConfig`, name
+    neither)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser  # noqa: PLC0415
+    from hydra.errors import OverrideParseException  # noqa: PLC0415
+
+    value = arg.split("=", 1)[1]
+    example, leaf = key, default
+    while isinstance(leaf, dict):  # the group's first setting, however deep
+        first = sorted(leaf)[0]
+        example, leaf = f"{example}.{first}", leaf[first]
+    example = f"{example}={str(leaf).lower() if isinstance(leaf, bool) else leaf}"
+    if isinstance(default, dict):
+        expected = f"a group of settings ({', '.join(sorted(default))}), set one at a time, e.g. {example}"
+    else:
+        expected = f"one {type(default).__name__}, e.g. {example}"
+    try:
+        (override,) = OverridesParser.create().parse_overrides([arg])
+    except OverrideParseException:
+        pairs = [f"'{a}' and '{b}'" for a, b in ("[]", "{}", "()") if value.count(a) != value.count(b)]
+        pairs += [f"its {q} quotes" for q in ("'", '"') if value.count(q) % 2]
+        why = f"{pairs[0]} do not pair up" if pairs else "check its brackets, quotes and commas"
+        raise ConfigError(f"{key}: expected {expected}; got {value!r}, which cannot be read: {why}") from None
+    if override.is_sweep_override() or override.is_delete():
+        return
+    got = override.value()
+    if isinstance(default, dict) and isinstance(got, dict):
+        for sub in got:
+            if sub not in default:
+                raise ConfigError(f"{key}.{sub}: no such config key; allowed here: {', '.join(sorted(default))}")
+    elif isinstance(default, dict) or isinstance(got, list | dict):
+        kind = "the list" if isinstance(got, list) else "the mapping" if isinstance(got, dict) else "the value"
+        raise ConfigError(f"{key}: expected {expected}; got {kind} {value}")
 
 
 def register_schema() -> None:

@@ -119,7 +119,7 @@ def test_an_unusable_graph_file_is_refused_with_one_line(tmp_path, name):
         ("policy.referral.p_accept=nan", "policy.referral.p_accept = nan is not a number"),
         ("days=1e12", "days = 1000000000000 is out of range"),
         ("network.n_people=1e400", "network.n_people = inf has the wrong type"),
-        ("founders=[1,2]", "founders=[1,2]"),  # Hydra refuses it while merging
+        ("founders=[1,2]", "founders: expected a group of settings"),  # refused before Hydra merges it
     ],
 )
 def test_command_line_values_that_are_not_numbers_or_too_big_are_refused(override, expected):
