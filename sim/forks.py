@@ -122,7 +122,7 @@ def continue_from(
     )
     model.base_cfg = base
     if new_seed:
-        model.streams = type(model.streams)(base.seed, xp=model.backend.xp)
+        model.streams = type(model.streams)(base.seed)
     if changes:
         in_force = {
             k: v for k, v in changes.items() if not k.startswith("playbook")

@@ -2,7 +2,8 @@
 
 The world is a social graph of the addressable population, a member table (one array per
 attribute, see sim/population.py), the staff as Mesa agents and the operating policies. Member
-behaviour is vectorised (sim/mechanics/); staff act one by one.
+behaviour is vectorised over the members' rows (sim/member_day.py, sim/mechanics/), so a day costs
+in proportion to the community rather than the population; staff act one by one.
 """
 
 from __future__ import annotations
@@ -12,32 +13,22 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim import staff
+from sim import member_day, staff
 from sim.agents import EventPlanner, Expert, GrowthOfficer, Member, Moderator
 from sim.backend import get_backend
 from sim.config import ConfigError, SimConfig
 from sim.lifecycle import Stage, StageSnapshot, next_stage, weekly_trend
-from sim.mechanics import (
-    acquisition,
-    churn,
-    content,
-    economics,
-    engagement,
-    interaction,
-    referral,
-    tiers,
-)
+from sim.mechanics import economics
 from sim.mechanics.groups import Groups
 from sim.mechanics.ties import InteractionTies
+from sim.member_day import MAX_POSTS_PER_VISIT
 from sim.metrics import METRICS
 from sim.network import SocialGraph, build_graph
 from sim.playbook import stage_config, stage_overrides
 from sim.policies import Policies
-from sim.population import NEVER, Channel, MemberTable, Tier
+from sim.population import Channel, MemberTable, Tier
 from sim.recorder import Recorder
 from sim.rng import RngStreams
-
-MAX_POSTS_PER_VISIT = 20.0  # posting rate cap (posts per visit)
 
 
 @dataclass
@@ -139,11 +130,11 @@ class CommunityModel(mesa.Model):
         self.base_cfg = cfg  # the run's config, playbook included
         self.cfg = stage_config(cfg, Stage.CREATE)  # the config in force (changes with the stage)
         self.backend = get_backend(cfg.backend)
-        self.streams = RngStreams(cfg.seed, xp=self.backend.xp)  # cupy: the day's uniforms on the GPU
+        self.streams = RngStreams(cfg.seed)  # per-person draws are made on the rows' device
         graph = graph if graph is not None else build_graph(cfg.network, self.streams)
         self.graph = graph.on(self.backend)  # the CSR in device memory for backend=gpu
         self.table = MemberTable(self.graph.n, xp=self.backend.xp)
-        self.ties = InteractionTies(self.graph.n)
+        self.ties = InteractionTies(self.graph.n, xp=self.backend.xp)
         self.policies = Policies.from_config(self.cfg.policy)
         self.groups = Groups(cfg.groups.capacity)
         self.events_log: list[dict] = []
@@ -157,6 +148,8 @@ class CommunityModel(mesa.Model):
         self.newcomers_waiting: list[int] = []
         self.attended_today = np.zeros(0, dtype=np.int64)
         self._handles: dict[int, Member] = {}
+        self._affinity_max: float | None = None  # derived from the table when first needed
+        self.today: member_day.Today | None = None  # who did what on the latest day
         self._draw_traits()
         self._seat_founders()
         self._hire_staff()
@@ -168,7 +161,7 @@ class CommunityModel(mesa.Model):
             self.log_event("playbook", f"{cfg.playbook.name}: {Stage.CREATE.label}", changes)
         self.recorder = Recorder(METRICS, cfg.days)
         self.tally.members_start = self.count.members
-        self.tally.mean_engagement = self._mean_engagement()
+        self.tally.mean_engagement = self._mean_engagement(self.member_rows())
         self.recorder.record(0, self)
 
     # -- building the world -------------------------------------------------------------------
@@ -178,10 +171,11 @@ class CommunityModel(mesa.Model):
         m = self.cfg.member
         z = self.streams.setup("traits").standard_normal(self.table.n, dtype=np.float32)
         # capped: beyond that a member is a spam bot, not a super-poster
-        self.table.p_post[:] = np.minimum(MAX_POSTS_PER_VISIT, m.p_post_median * np.exp(m.p_post_sigma * z))
+        xp = self.backend.xp
+        self.table.p_post[:] = xp.asarray(np.minimum(MAX_POSTS_PER_VISIT, m.p_post_median * np.exp(m.p_post_sigma * z)))
         if m.join_affinity_shape > 0:
             g = self.streams.setup("affinity")
-            self.table.affinity[:] = g.gamma(m.join_affinity_shape, 1.0 / m.join_affinity_shape, self.table.n)
+            self.table.affinity[:] = xp.asarray(g.gamma(m.join_affinity_shape, 1.0 / m.join_affinity_shape, self.table.n))
 
     def _seat_founders(self) -> None:
         f = self.cfg.founders
@@ -203,7 +197,7 @@ class CommunityModel(mesa.Model):
                 rows.extend(circle[: f.n_founders - len(rows)])
         rows = np.asarray(rows, dtype=np.int64)
         self.groups.open(0, -(-len(rows) // self.groups.capacity))  # the founders' group(s)
-        self._admit(rows, Channel.FOUNDER, self.cfg.member.engagement_founder)
+        self.admit(rows, Channel.FOUNDER, self.cfg.member.engagement_founder)
 
     def _hire_staff(self) -> None:
         s = self.cfg.staff  # the CREATE stage's staff
@@ -220,212 +214,51 @@ class CommunityModel(mesa.Model):
         """Advance the community by one day (the order is in the class docstring)."""
         self.day += 1
         self.tally = DayTally(members_start=self.count.members)
-        self.attended_today = np.zeros(0, dtype=np.int64)
+        self.attended_today = self.backend.xp.zeros(0, dtype=np.int64)
         self.tally.cost_staff = self._staff_cost()
-        staff.staff_act(self)
-        content_value, social = self.members_visit()
-        posted, boosted = self.members_post_and_reply()
-        self.members_value(content_value, social, boosted)
-        invited = self.members_invite()
-        self.members_buy()
-        self.members_leave()
-        self.newcomers_arrive(invited)
-        self.award_points(posted, invited)
+        self.today = today = member_day.Today(members=self.member_rows())
+        staff.staff_act(self, today.members)
+        member_day.visit(self, today)
+        member_day.post_and_reply(self, today)
+        member_day.value(self, today)
+        member_day.invite(self, today)
+        member_day.buy(self, today)
+        member_day.leave(self, today)
+        member_day.arrive(self, today)
+        member_day.award_points(self, today)
         staff.end_day(self)
-        self.tally.mean_engagement = self._mean_engagement()
+        self.tally.mean_engagement = self._mean_engagement(today.members_at_end(self.backend.xp))
         self.recorder.record(self.day, self)
         self.update_stage()
 
-    def members_visit(self):
-        """Members visit from engagement, fresh content, friends active yesterday and events."""
-        m, table, day = self.cfg.member, self.table, self.day
-        value = content.content_value(self.feed_stock, m.content_saturation_posts)
-        was_active = table.active.astype(np.float32)
-        friends = self.graph.neighbour_count(was_active)
-        if len(self.ties):
-            friends += self.ties.neighbour_count(was_active)
-        social = engagement.social_pull(friends, m.social_saturation_friends)
-        p_visit = engagement.visit_probability(table.engagement, value, social, m)
-        if self.policies.events.cfg.name != "none":
-            lifted = table.lift_until >= day
-            p_visit = np.where(lifted, np.minimum(1.0, p_visit + table.engagement * self.policies.events.cfg.visit_lift), p_visit)
-        p_visit = p_visit * np.float32(1.0 - self.cfg.moderation.toxicity_visit_effect * self.toxicity)
-        u = self.streams.day("activity", day).random(table.n, dtype=np.float32)
-        table.active[:] = engagement.visits(table.is_member, p_visit, u)
-        self.tally.active = int(np.count_nonzero(table.active))
-        self.tally.content_value = value
-        return value, social
+    def member_rows(self):
+        """Rows of today's members, sorted (on the run's device)."""
+        return self.backend.xp.flatnonzero(self.table.is_member)
 
-    def members_post_and_reply(self):
-        """Posts, replies (and the ties they form), first posts answered, questions answered.
+    def tier_multipliers(self, effect: str):
+        """The tier policy's multiplier of `effect` per tier code, on the run's device."""
+        return self.backend.xp.asarray(self.policies.tiers.multipliers(effect))
 
-        Returns the mask of members who posted, and (rows, boost) pairs of engagement boosts.
-        """
-        m, table, day, t = self.cfg.member, self.table, self.day, self.tally
-        p_post = table.p_post * self.policies.tiers.multipliers("post")[table.tier]
-        if m.post_engagement_elasticity:
-            # relative to a newcomer's engagement (floored, so a config with engagement_join = 0 does not
-            # divide by zero); capped like the trait itself: beyond 20 posts a visit is a spam bot
-            ref = np.float32(max(m.engagement_join, 0.05))
-            lift = (table.engagement / ref) ** np.float32(m.post_engagement_elasticity)
-            p_post = np.minimum(np.float32(MAX_POSTS_PER_VISIT), p_post * lift)
-            p_post = np.minimum(np.float32(1e4), p_post)  # finite Poisson rates when engagement_join ~ 0
-        g = self.streams.day("posting", day)
-        posted = content.members_post(table.active, p_post, g.random(table.n, dtype=np.float32))
-        posters = np.flatnonzero(posted)
-        written = content.posts_written(p_post[posters], g)
-        table.posts[posters] += written
-        t.posts_member = int(written.sum())
-        self.feed_stock = self.feed_stock * content.stale_factor(m.content_half_life_days) + (
-            m.member_post_quality * t.posts_member
-        )
-        self._repliers = self._replies(p_post, posters)
-        boosts = [self._first_replies(posters), self._answers(posters)]
-        return posted, boosts
-
-    def _replies(self, p_post, posters) -> np.ndarray:
-        """Members reply to today's posts; replies can become ties (and close triangles)."""
-        ic, table = self.cfg.interaction, self.table
-        g = self.streams.day("replies", self.day)
-        u = g.random(table.n, dtype=np.float32)
-        if not len(posters):
-            return np.zeros(0, dtype=np.int64)
-        rows = interaction.repliers(table.active, p_post, ic.reply_to_post_ratio, u)
-        targets = interaction.reply_targets(rows, posters, g.random(table.n, dtype=np.float32))
-        self.tally.replies = len(rows)
-        tie = g.random(len(rows)) < ic.p_tie_per_reply
-        triad = g.random(len(rows)) < ic.p_triadic_per_reply
-        friend = self.graph.random_neighbour(targets[triad], g.random(int(triad.sum())))
-        ok = (friend >= 0) & table.is_member[np.maximum(friend, 0)]
-        a = np.concatenate([rows[tie], rows[triad][ok]])
-        b = np.concatenate([targets[tie], friend[ok]])
-        self.tally.ties_formed += self.ties.add(a, b)
-        return rows
-
-    def _first_replies(self, posters):
-        """Newcomers' first posts are answered by members or staff on reply duty."""
-        ic, table, t = self.cfg.interaction, self.table, self.tally
-        first = posters[table.first_post_day[posters] == NEVER]
-        table.first_post_day[first] = self.day
-        t.first_posts = len(first)
-        staff_replies = 0
-        if self.policies.welcome.reply_first_posts:
-            for moderator in self.moderators:
-                staff_replies += moderator.reply_to_first_posts(len(first) - staff_replies)
-        p_peer = interaction.peer_first_reply_chance(t.active, ic.p_peer_first_reply_max, ic.peer_first_reply_saturation_active)
-        p = interaction.first_reply_chance(p_peer, staff_replies, len(first))
-        u = self.streams.day("first_reply", self.day).random(table.n, dtype=np.float32)
-        replied = first[u[first] < p]
-        t.first_posts_replied = len(replied)
-        return replied, ic.first_reply_engagement_boost
-
-    def _answers(self, posters):
-        """Some posts are questions; experts answer within their capacity."""
-        ic, t = self.cfg.interaction, self.tally
-        g = self.streams.day("questions", self.day)
-        askers = posters[g.random(len(posters)) < ic.question_share]
-        askers = askers[g.permutation(len(askers))]
-        answered = staff.answer_questions(self, askers)
-        t.questions, t.questions_answered = len(askers), len(answered)
-        return answered, ic.answer_engagement_boost
-
-    def members_value(self, content_value: float, social, boosts) -> None:
-        """Engagement follows the value of the day's visit; first replies and answers add to it."""
-        t = self.table
-        fit = np.minimum(np.float32(1.0), t.affinity)  # affinity above the mean adds nothing more
-        engagement.update_engagement(t.engagement, t.active, t.is_member, content_value, social, self.cfg.member, fit)
-        for rows, boost in boosts:
-            t.engagement[rows] = np.minimum(1.0, t.engagement[rows] + np.float32(boost))
-
-    def members_invite(self) -> referral.ReferralOutcome | None:
-        """Active members invite friends (who join in `newcomers_arrive`)."""
-        policy, table = self.policies.referral, self.table
-        if policy.cfg.name == "none":
-            return None
-        g = self.streams.day("referral", self.day)
-        u_invite, u_target, u_accept, u_priority = (g.random(table.n, dtype=np.float32) for _ in range(4))
-        outcome = referral.invite(
-            table.active, policy.invite_propensity(table), table.eligible, self.graph,
-            policy.cfg.p_accept, u_invite, u_target, u_accept, u_priority, affinity=table.affinity,
-        )
-        table.invites_sent[outcome.senders] += 1
-        self.tally.invites = len(outcome.senders)
-        return outcome
-
-    def members_buy(self) -> None:
-        """Active members purchase; higher tiers buy more often."""
-        e, table = self.cfg.economics, self.table
-        u = self.streams.day("purchase", self.day).random(table.n, dtype=np.float32)
-        mult = self.policies.tiers.multipliers("purchase")
-        self.tally.purchases = economics.purchases(table.active, table.tier, mult, e.p_purchase_per_active_day, u)
-
-    def members_leave(self) -> None:
-        """Members leave with the churn hazard of their engagement, tier, toxicity and tenure."""
-        m, table, mod = self.cfg.member, self.table, self.cfg.moderation
-        u = self.streams.day("churn", self.day).random(table.n, dtype=np.float32)
-        hazard = churn.leave_hazard(table.engagement, m.p_churn_max_per_day, m.churn_shape)
-        hazard = hazard * self.policies.tiers.multipliers("churn")[table.tier]
-        hazard *= np.float32(1.0 + mod.toxicity_churn_effect * self.toxicity)
-        newcomer = table.joined_day > self.day - mod.newcomer_days
-        strict = np.float32(1.0 + mod.strictness_newcomer_churn_effect * self.cfg.policy.moderation.strictness)
-        hazard = np.where(newcomer, hazard * strict, hazard)
-        rows = churn.leavers(table.is_member, hazard, u)
-        self.count.by_channel -= np.bincount(table.channel[rows], minlength=len(Channel))
-        self.count.by_tier -= np.bincount(table.tier[rows], minlength=len(Tier))
-        self.groups.leave(table.group, rows)
-        table.remove(rows, self.day)
-        self.count.members -= len(rows)
-        self.tally.leaves = len(rows)
-
-    def newcomers_arrive(self, invited: referral.ReferralOutcome | None) -> None:
-        """Referral, campaign and organic joins; a person joins through the first that applies."""
-        m, table, day = self.cfg.member, self.table, self.day
-        g = self.streams.day("acquisition", day)
-        u_organic, u_campaign = (g.random(table.n, dtype=np.float32) for _ in range(2))
-        eligible = table.eligible
-        if invited is not None and len(invited.joiners):
-            joined = self._admit(
-                invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus,
-                preferred=table.group[invited.inviters],
-            )
-            seated = np.isin(invited.joiners, joined)  # all of them unless groups are full
-            invited.joiners, invited.inviters = invited.joiners[seated], invited.inviters[seated]
-            table.inviter[invited.joiners] = invited.inviters
-            self.tally.referral_rewards = self.policies.referral.pay_rewards(table, invited.inviters)
-            eligible[invited.joiners] = False
-        n_eligible = int(np.count_nonzero(eligible))
-        p_convert = self.cfg.policy.acquisition.p_convert
-        rows = acquisition.campaign_joiners(eligible, n_eligible, self.reach_today, p_convert, u_campaign, table.affinity)
-        self._admit(rows, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus)
-        eligible[rows] = False  # reached today, joined or turned away: not also counted as organic
-        rows = acquisition.organic_joiners(eligible, m.p_discover_per_day, u_organic, table.affinity)
-        self._admit(rows, Channel.ORGANIC, m.engagement_join)
-
-    def award_points(self, posted, invited) -> None:
-        """Members earn points (积分) and rise through the tiers; VIP perks are booked."""
-        policy, table = self.policies.tiers, self.table
-        if not policy.active:
-            return
-        inviters = invited.inviters if invited is not None else np.zeros(0, dtype=np.int64)
-        tiers.award_points(table.points, table.active, posted, self._repliers, self.attended_today, inviters, policy.cfg)
-        members = table.is_member
-        table.tier[members] = tiers.tiers_from_points(table.points[members], policy.thresholds())
-        self.count.by_tier = np.bincount(table.tier[members], minlength=len(Tier)).astype(np.int64)
-        self.tally.cost_perks = self.count.by_tier[Tier.VIP] * policy.cfg.vip_perk_cost_per_day
+    @property
+    def affinity_max(self) -> float:
+        """The highest join affinity in the population (a fixed trait: bounds every join chance)."""
+        if self._affinity_max is None:
+            self._affinity_max = float(self.table.affinity.max()) if self.table.n else 0.0
+        return self._affinity_max
 
     def _staff_cost(self) -> float:
         return economics.staff_cost(
             len(self.experts), len(self.moderators), len(self.growth_officers), len(self.event_planners), self.cfg.economics
         )
 
-    def _admit(self, rows, channel: Channel, start_engagement: float, preferred=None) -> np.ndarray:
-        """Seat newcomers in chat groups and make those seated members; returns who joined."""
+    def admit(self, rows, channel: Channel, start_engagement: float, preferred=None) -> np.ndarray:
+        """Seat newcomers in chat groups and make those seated members; returns who joined (host rows)."""
         rows, opened = self.groups.seat(self.table.group, rows, preferred, self.day, self.cfg.groups.spawn)
         if opened:
             self._seed_new_groups(opened)
         if len(rows) == 0:
             return rows
-        self.table.admit(rows, self.day, channel, float(np.clip(start_engagement, 0.0, 1.0)))
+        self.table.admit(self.backend.xp.asarray(rows), self.day, channel, float(np.clip(start_engagement, 0.0, 1.0)))
         self.count.members += len(rows)
         self.count.ever_joined += len(rows)
         self.count.by_channel[channel] += len(rows)
@@ -440,25 +273,24 @@ class CommunityModel(mesa.Model):
 
     def _seed_new_groups(self, opened: int) -> None:
         """Move a few core members (the most engaged if there are no tiers) into each new group."""
-        table, g = self.table, self.cfg.groups
+        table, g, xp = self.table, self.cfg.groups, self.backend.xp
         new_ids = np.arange(len(self.groups) - opened, len(self.groups))
         for gid in new_ids:
             if g.seed_core_members and self.count.members:
-                members = np.flatnonzero(table.is_member & (table.group != gid))
+                members = self.member_rows()
+                members = members[table.group[members] != gid]
                 rank = table.tier[members].astype(np.float32) * 2.0 + table.engagement[members]
                 k = g.seed_core_members  # only the top k need sorting (same order as a full stable sort)
-                top = np.flatnonzero(rank >= np.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
-                core = members[top][np.argsort(-rank[top], kind="stable")[:k]]
+                top = xp.flatnonzero(rank >= xp.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
+                core = members[top][xp.argsort(-rank[top], kind="stable")[:k]]
                 self.groups.move(table.group, core, int(gid))
             if g.moderator_per_new_group:
                 staff.hire(self, Moderator)
             self.log_event("group_opened", f"group {gid} opened", {"group": int(gid)})
 
-    def _mean_engagement(self) -> float:
-        members = self.count.members
-        if not members:
-            return 0.0
-        return float(np.dot(self.table.engagement, self.table.is_member.astype(np.float32)) / members)
+    def _mean_engagement(self, rows) -> float:
+        """Mean engagement of the members in `rows`."""
+        return float(self.table.engagement[rows].sum(dtype=np.float64)) / len(rows) if len(rows) else 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -487,7 +319,13 @@ class CommunityModel(mesa.Model):
 
     def group_activity_floor(self, min_members: int = 20) -> float:
         """Daily active share of the quietest group with at least `min_members` members."""
-        members, actives = self.groups.activity(self.table.group, self.table.active, self.table.is_member)
+        if self.today is not None and self.today.staying is not None:  # today's rows, already gathered
+            rows = self.today.members_at_end(self.backend.xp)
+            visitors = self.today.visitors[self.table.is_member[self.today.visitors]]
+        else:
+            rows = self.member_rows()
+            visitors = rows[self.table.active[rows]]
+        members, actives = self.groups.activity(self.table.group, rows, visitors)
         big = members >= min_members
         return float((actives[big] / members[big]).min()) if big.any() else 0.0
 
@@ -495,7 +333,7 @@ class CommunityModel(mesa.Model):
         """Population segments (sbm graphs) holding at least the foothold share of members."""
         if self.graph.segment is None or not self.count.members:
             return 1
-        per_segment = np.bincount(self.graph.segment[self.table.is_member])
+        per_segment = np.bincount(self.graph.segment[self.backend.to_numpy(self.member_rows())])
         return int(np.count_nonzero(per_segment >= self.cfg.lifecycle.segment_foothold_share * self.count.members))
 
     def update_stage(self) -> None:
@@ -535,12 +373,13 @@ class CommunityModel(mesa.Model):
 
     def members(self) -> list[Member]:
         """Handles for today's members (for inspection and small demos; not for hot paths)."""
-        return [self.member(int(r)) for r in np.flatnonzero(self.table.is_member)]
+        return [self.member(int(r)) for r in self.backend.to_numpy(self.member_rows())]
 
     def member_graph(self):
         """Today's members and the ties among them (social graph + ties formed inside), as networkx."""
-        g = self.graph.to_networkx(self.table.is_member)
+        is_member = self.backend.to_numpy(self.table.is_member)
+        g = self.graph.to_networkx(is_member)
         a, b = self.ties.edges()
-        keep = self.table.is_member[a] & self.table.is_member[b]
+        keep = is_member[a] & is_member[b]
         g.add_edges_from(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
         return g

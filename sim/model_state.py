@@ -65,8 +65,8 @@ SAVED = frozenset(
     }
 )
 REBUILT = frozenset(
-    {"backend", "streams", "policies", "_handles", "_repliers"}
-)  # configs; handles on demand
+    {"backend", "streams", "policies", "_handles", "_affinity_max", "today"}
+)  # configs; handles on demand; derived from the table; the latest day's row lists
 MESA_MODEL = frozenset(
     vars(mesa.Model())
 )  # Mesa's bookkeeping: agent registry, its unused RNG, its clock
@@ -200,14 +200,14 @@ def rebuild(arrays: dict[str, np.ndarray], record: dict) -> CommunityModel:
     model.base_cfg, model.cfg = base, cfg
     model.backend = get_backend(base.backend)
     xp = model.backend.xp
-    model.streams = RngStreams(base.seed, xp=xp)
+    model.streams = RngStreams(base.seed)
     model.policies = Policies.from_config(cfg.policy)
     model.graph = _graph(record["graph"], arrays).on(model.backend)
     model.table = MemberTable(model.graph.n, xp=xp)
     for name, array in model.table.arrays().items():
         array[:] = xp.asarray(arrays[f"table.{name}"])
     model.ties = _ties(
-        model.graph.n, arrays["ties.a"], arrays["ties.b"], record["ties_formed_total"]
+        model.graph.n, arrays["ties.a"], arrays["ties.b"], record["ties_formed_total"], xp
     )
     model.groups = Groups(record["groups_capacity"])
     model.groups.size = arrays["groups.size"].copy()
@@ -233,7 +233,7 @@ def _restore_scalars(model: CommunityModel, record: dict, arrays: dict) -> None:
     model.tally = DayTally(**unplain(record["tally"]), joins=arrays["tally.joins"].copy())
     model.newcomers_waiting = arrays["newcomers_waiting"].tolist()
     model.attended_today = model.backend.xp.asarray(arrays["attended_today"])
-    model._handles, model._repliers = {}, np.zeros(0, dtype=np.int64)
+    model._handles, model._affinity_max, model.today = {}, None, None
     model.stage, model._stage_since = Stage[record["stage"]], s["stage_since"]
     model._last_healthy = Stage[s["last_healthy"]]
     model.stage_log = [
@@ -249,10 +249,10 @@ def _graph(info: dict, arrays: dict) -> SocialGraph:
     return SocialGraph(info["n"], arrays["graph.indptr"], arrays["graph.indices"], **extra)
 
 
-def _ties(n: int, a: np.ndarray, b: np.ndarray, formed_total: int) -> InteractionTies:
+def _ties(n: int, a: np.ndarray, b: np.ndarray, formed_total: int, xp=np) -> InteractionTies:
     """The tie list in its saved order (the order of the social-pull sums depends on it)."""
-    ties = InteractionTies(n)
-    ties._a, ties._b = a.astype(np.int32), b.astype(np.int32)
+    ties = InteractionTies(n, xp=xp)
+    ties._a, ties._b = xp.asarray(a.astype(np.int32)), xp.asarray(b.astype(np.int32))
     ties._keys = np.sort(a.astype(np.int64) * n + b.astype(np.int64))  # sorted lo * n + hi, as kept
     ties.formed_total = formed_total
     return ties

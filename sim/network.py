@@ -159,20 +159,50 @@ class SocialGraph:
             return self.scatter_count(rows, None if bool((weights == 1).all()) else weights)
         return self._adj @ x
 
-    def scatter_count(self, rows, weights=None):
-        """For every person, how many of `rows` are their friends (weighted by `weights`)."""
+    def _friend_lists(self, rows):
+        """The friend lists of `rows`, concatenated: (friends, owner index of each, degrees, ends)."""
         xp = xp_of(rows)
         start = self.indptr[rows].astype(xp.int64)
         deg = self.indptr[rows + 1] - start
-        total = int(deg.sum())
-        if total == 0:
-            return xp.zeros(self.n, dtype=xp.float32)
-        # position k of the gathered list reads tie start[j] + (k - first[j]) of its owner j
         ends = xp.cumsum(deg)
+        total = int(ends[-1]) if len(ends) else 0
+        # position k of the gathered list reads tie start[j] + (k - first[j]) of its owner j
         owner = _owners(deg, ends, total, xp)
-        ties = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
+        friends = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
+        return friends, owner, deg, ends
+
+    def scatter_count(self, rows, weights=None):
+        """For every person, how many of `rows` are their friends (weighted by `weights`)."""
+        xp = xp_of(rows)
+        friends, owner, _, _ = self._friend_lists(rows)
+        if len(friends) == 0:
+            return xp.zeros(self.n, dtype=xp.float32)
         w = None if weights is None else weights[owner]
-        return xp.bincount(ties, weights=w, minlength=self.n).astype(xp.float32)
+        return xp.bincount(friends, weights=w, minlength=self.n).astype(xp.float32)
+
+    def count_among(self, rows, flag):
+        """For each person in `rows`, how many of their friends have `flag` set (float32).
+
+        Reads only the friend lists of `rows` (members, in a large population a small share of
+        all ties), so the cost follows the community, not the population; when `rows` hold most
+        of the ties, the mat-vec's streaming read is faster and gives the same counts.
+        """
+        xp = xp_of(rows)
+        if self.complete:
+            return (int(xp.count_nonzero(flag)) - flag[rows]).astype(xp.float32)
+        if not len(rows):
+            return xp.zeros(0, dtype=xp.float32)
+        held = int(self.indptr[rows + 1].sum() - self.indptr[rows].sum())
+        if held * 2 > len(self.indices):  # cut-over measured: benchmarks/bench_scatter.py
+            return (self._adj @ flag.astype(xp.float32))[rows]
+        return self._gather_count(rows, flag)
+
+    def _gather_count(self, rows, flag):
+        """count_among by reading the friend lists of `rows` (whatever share of ties they hold)."""
+        xp = xp_of(rows)
+        friends, _, deg, ends = self._friend_lists(rows)
+        running = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(flag[friends], dtype=xp.int64)])
+        return (running[ends] - running[ends - deg]).astype(xp.float32)
 
     def random_neighbour(self, rows, u):
         """One uniformly chosen friend of each person in `rows` (u: uniforms in [0, 1)); -1 if none."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.backend import xp_of
 from sim.config import AcquisitionPolicyConfig, ContentPolicyConfig, ReferralPolicyConfig
 from sim.operations_config import (
     EventPolicyConfig,
@@ -64,8 +65,8 @@ class NoReferral:
 
     cfg: ReferralPolicyConfig
 
-    def invite_propensity(self, table: MemberTable) -> np.ndarray | float:
-        """Chance each active member sends an invitation today."""
+    def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
+        """Chance each member in `rows` sends an invitation today."""
         return 0.0
 
     def pay_rewards(self, table: MemberTable, inviters: np.ndarray) -> float:
@@ -79,9 +80,9 @@ class OpenInvite:
 
     cfg: ReferralPolicyConfig
 
-    def invite_propensity(self, table: MemberTable) -> np.ndarray | float:
-        """Chance each active member sends an invitation today."""
-        return self.cfg.p_invite_per_day * table.engagement
+    def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
+        """Chance each member in `rows` sends an invitation today."""
+        return self.cfg.p_invite_per_day * table.engagement[rows]
 
     def pay_rewards(self, table: MemberTable, inviters: np.ndarray) -> float:
         """Credit inviters of today's referral joins; returns the cost (yuan)."""
@@ -95,11 +96,12 @@ class RewardPerJoin:
 
     cfg: ReferralPolicyConfig
 
-    def invite_propensity(self, table: MemberTable) -> np.ndarray | float:
-        """Chance each active member sends an invitation today."""
-        can_earn = table.rewarded_joins < self.cfg.max_rewarded_joins_per_member
-        boost = np.where(can_earn, np.float32(1.0 + self.cfg.reward_invite_boost), np.float32(1.0))
-        return np.minimum(np.float32(1.0), self.cfg.p_invite_per_day * table.engagement * boost)
+    def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
+        """Chance each member in `rows` sends an invitation today."""
+        xp = xp_of(rows)
+        can_earn = table.rewarded_joins[rows] < self.cfg.max_rewarded_joins_per_member
+        boost = xp.where(can_earn, np.float32(1.0 + self.cfg.reward_invite_boost), np.float32(1.0))
+        return xp.minimum(np.float32(1.0), self.cfg.p_invite_per_day * table.engagement[rows] * boost)
 
     def pay_rewards(self, table: MemberTable, inviters: np.ndarray) -> float:
         """Credit inviters of today's referral joins; returns the cost (yuan)."""

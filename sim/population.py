@@ -2,7 +2,7 @@
 
 Row i is person i of the social graph, member or not. Every fact about a person lives in exactly
 one array here (struct of arrays); mechanics read and write whole arrays, and `Member` agents are
-handles onto rows. About 55 bytes per person.
+handles onto rows. About 60 bytes per person.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class MemberTable:
         invites_sent, rewarded_joins: referral counters.
         points, tier: points earned (积分) and the Tier they give.
         first_post_day: day of the first post (NEVER if none yet).
+        first_reply_day: day that first post got a reply (NEVER if none).
         lift_until: last day of an event's lift on visits (NEVER if none).
         group: the chat group a member sits in (-1 if none).
         affinity: interest in the community (mean 1), scaling every chance of joining (fixed trait).
@@ -87,6 +88,7 @@ class MemberTable:
         self.points = xp.zeros(n, dtype=np.float32)
         self.tier = xp.zeros(n, dtype=np.int8)
         self.first_post_day = xp.full(n, NEVER, dtype=np.int32)
+        self.first_reply_day = xp.full(n, NEVER, dtype=np.int32)
         self.lift_until = xp.full(n, NEVER, dtype=np.int32)
         self.group = xp.full(n, -1, dtype=np.int32)
         self.affinity = xp.ones(n, dtype=np.float32)

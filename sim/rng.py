@@ -6,51 +6,79 @@ day in the counter, so they do not depend on anything drawn before: switching a 
 how many numbers one mechanic consumes leaves every other mechanic's draws untouched, and a run
 resumed from day d draws exactly what an uninterrupted run would. Nothing here touches a global RNG.
 
-`uniform` / `uniforms` hand a mechanic its day's full-length float32 draws on the run's device.
-On the CPU they are numpy's Philox (4x64-10) keyed as above. On the GPU they come from cuRAND's
-Philox4x32-10, made on the device and seeded with a 64-bit hash of (seed, stream, day): the same
-independence and common-random-numbers guarantees, but a different sequence, so a GPU run agrees
-with the CPU run of the same seed in distribution, not draw for draw.
+Member decisions draw per person: `rows(name, day).uniform(rows, slot)` gives each listed person
+their own number, a hash of (seed, stream, day, slot, person), so a day costs in proportion to the
+people asked about, and a person's number does not depend on who else is asked: common random
+numbers hold person by person between policies, and the CPU and the GPU draw the same numbers.
+
+`day(name, day)` is numpy's Philox (4x64-10) keyed as above, always on the host: the staff's few
+decisions, Poisson post counts, the size and sample of the day's join lottery.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
 
 _MASK64 = (1 << 64) - 1
-CURAND_PHILOX4_32_10 = 161  # cuRAND's generator id for Philox4x32-10 (curand.h)
+_GOLDEN = 0x9E3779B97F4A7C15
+_U_GOLDEN, _U_M1, _U_M2 = np.uint64(_GOLDEN), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S27, _S30, _S31, _S40 = np.uint64(27), np.uint64(30), np.uint64(31), np.uint64(40)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_word(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def stream_key(seed: int, name: str) -> np.ndarray:
     """Two 64-bit words identifying (seed, stream name), used as the Philox key."""
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
-    return np.array([int(seed) & _MASK64, int.from_bytes(digest, "little")], dtype=np.uint64)
+    return np.array([int(seed) & _MASK64, _name_word(name)], dtype=np.uint64)
 
 
-class DeviceGenerator:
-    """A day's generator for a run on the GPU: full arrays on the device, small draws on the host.
+def _splitmix(x: int) -> int:
+    """SplitMix64's output function on a Python int (Steele, Lea & Flood 2014)."""
+    x = (x + _GOLDEN) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
 
-    `random(size)` (the mechanics' uniforms) is drawn on the device by cuRAND's Philox4x32-10;
-    every other method (`poisson`, `permutation`, `integers`, `choice`, `standard_normal`, ...,
-    used for a handful of staff decisions) is the host generator's, so its results are the
-    CPU's for the same seed.
+
+class RowDraws:
+    """One day's uniforms of one stream, one number per (person, slot).
+
+    Person r's number in slot k is SplitMix64's output function applied to r x golden + key, with
+    the key a hash of (seed, stream, day, k): a counter-based generator whose counter is the row.
+    Asking for a subset of people costs in proportion to the subset, and gives each person the
+    number they would get in any other subset, so two runs that differ in who acts still share
+    each person's randomness. The same integer arithmetic runs on numpy or cupy arrays (the
+    device's numbers equal the host's).
+
+    Example:
+        >>> d = RngStreams(3).rows("churn", day=10)
+        >>> u = d.uniform(np.array([5, 17, 42]))        # three people's churn draws
+        >>> bool(d.uniform(np.array([17]))[0] == u[1])  # person 17's number, however asked
+        True
     """
 
-    def __init__(self, host: np.random.Generator, xp, seed: int):
-        self._host = host
-        self._device = xp.random.RandomState(seed, method=CURAND_PHILOX4_32_10)
-        self._xp = xp
+    def __init__(self, base_key: int):
+        self._base = base_key
 
-    def random(self, size=None, dtype=np.float64):
-        """Uniforms in [0, 1) on the device (a host float for size=None)."""
-        if size is None:
-            return self._host.random()
-        return self._device.random_sample(size, dtype=self._xp.dtype(dtype))
-
-    def __getattr__(self, name):
-        return getattr(self._host, name)
+    def uniform(self, rows, slot: int = 0):
+        """float32 uniforms in [0, 1) for `rows` (an int array on either device), slot `slot`."""
+        key = _splitmix(self._base ^ ((slot + 1) * 0xD1B54A32D192ED03 & _MASK64))
+        x = rows.astype("uint64")
+        x *= _U_GOLDEN
+        x += np.uint64(key)
+        x ^= x >> _S30
+        x *= _U_M1
+        x ^= x >> _S27
+        x *= _U_M2
+        x ^= x >> _S31
+        x >>= _S40  # the top 24 bits: every float32 in [0, 1) with step 2**-24
+        return x.astype("float32") * np.float32(2.0**-24)
 
 
 class RngStreams:
@@ -58,8 +86,6 @@ class RngStreams:
 
     Args:
         seed: the run's seed (any non-negative integer).
-        xp: the run's array module; with cupy, `day` hands out `DeviceGenerator`s whose uniform
-            arrays are made in GPU memory (set-up draws stay on the host).
 
     Example:
         >>> streams = RngStreams(3)
@@ -69,18 +95,19 @@ class RngStreams:
 
     SETUP_DAY = -1  # counter slot used for draws made while building the world
 
-    def __init__(self, seed: int, xp=np):
+    def __init__(self, seed: int):
         if int(seed) < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed}")
         self.seed = int(seed)
-        self.xp = xp
 
     def day(self, name: str, day: int) -> np.random.Generator:
         """A fresh generator for stream `name` on simulated day `day`."""
-        host = self._host(name, day)
-        if self.xp is np:
-            return host
-        return DeviceGenerator(host, self.xp, self.device_seed(name, day))
+        return self._host(name, day)
+
+    def rows(self, name: str, day: int) -> RowDraws:
+        """Per-person uniforms of stream `name` on day `day` (see RowDraws)."""
+        base = _splitmix((self.seed * _GOLDEN) & _MASK64 ^ _name_word(name))
+        return RowDraws(_splitmix(base ^ (int(day) & _MASK64)))
 
     def setup(self, name: str) -> np.random.Generator:
         """A host generator for set-up decisions of family `name` (graph, founders, traits)."""
@@ -91,28 +118,6 @@ class RngStreams:
         return np.random.Generator(
             np.random.Philox(key=stream_key(self.seed, name), counter=counter)
         )
-
-    def uniform(self, name: str, day: int, n: int, xp=np):
-        """Day `day`'s `n` float32 uniforms in [0, 1) of stream `name`, on `xp`'s device."""
-        return self.uniforms(name, day, n, 1, xp)[0]
-
-    def uniforms(self, name: str, day: int, n: int, count: int, xp=np) -> tuple:
-        """`count` arrays of `n` float32 uniforms, drawn one after another from stream `name`.
-
-        On numpy this is exactly `day(name, day).random(n, dtype=float32)` repeated, so results
-        do not depend on whether a caller uses this or the generator directly.
-        """
-        g = (
-            self._host(name, day)
-            if xp is np
-            else DeviceGenerator(self._host(name, day), xp, self.device_seed(name, day))
-        )
-        return tuple(g.random(n, dtype=np.float32) for _ in range(count))
-
-    def device_seed(self, name: str, day: int) -> int:
-        """A 63-bit seed for a device generator, a hash of (seed, stream name, day)."""
-        text = f"{self.seed}/{name}/{int(day)}".encode()
-        return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little") >> 1
 
     def int_seed(self, name: str) -> int:
         """A 32-bit integer seed for libraries that only take ints (networkx generators)."""

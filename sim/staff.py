@@ -12,10 +12,11 @@ from sim.agents import EventPlanner, Expert, GrowthOfficer, Moderator
 from sim.mechanics import events, moderation
 
 
-def staff_act(model) -> None:
+def staff_act(model, member_rows) -> None:
     """Experts publish, growth officers buy reach, moderators greet newcomers and resolve
-    incidents, the event planner holds today's event; in a shuffled order (a seeded stream)."""
-    day, t, table, cfg = model.day, model.tally, model.table, model.cfg
+    incidents, the event planner holds today's event for `member_rows` (today's members); in a
+    shuffled order (a seeded stream)."""
+    day, t, table, cfg, xp = model.day, model.tally, model.table, model.cfg, model.backend.xp
     staff = [*model.experts, *model.growth_officers, *model.moderators, *model.event_planners]
     order = model.streams.day("staff_order", day).permutation(len(staff))
     content_rng = model.streams.day("content", day)
@@ -39,11 +40,13 @@ def staff_act(model) -> None:
             open_incidents -= resolved
             t.incidents_resolved += resolved
             if greet:
-                greeted = [r for r in agent.welcome_newcomers(waiting) if table.is_member[r]]
-                table.engagement[greeted] = np.minimum(1.0, table.engagement[greeted] + cfg.staff.welcome_engagement_boost)
+                greeted = xp.asarray(agent.welcome_newcomers(waiting), dtype=xp.int64)
+                greeted = greeted[table.is_member[greeted]]
+                boosted = table.engagement[greeted] + np.float32(cfg.staff.welcome_engagement_boost)
+                table.engagement[greeted] = xp.minimum(np.float32(1.0), boosted)
                 t.greeted += len(greeted)
         elif isinstance(agent, EventPlanner):
-            hold_event(model, agent)
+            hold_event(model, agent, member_rows)
     model.incident_backlog = moderation.next_backlog(model.incident_backlog, open_incidents, cfg.moderation)
     model.toxicity = moderation.toxicity(model.incident_backlog, model.count.members, cfg.moderation)
 
@@ -61,17 +64,16 @@ def _incidents_today(model) -> int:
     return arising - removed
 
 
-def hold_event(model, planner: EventPlanner) -> None:
+def hold_event(model, planner: EventPlanner, member_rows) -> None:
     """If the event policy says so, the planner holds an event for interested members."""
     policy, table, day = model.policies.events, model.table, model.day
     if not policy.is_event_day(day):
         return
-    g = model.streams.day("events", day)
-    u_interest, u_priority = g.random(table.n, dtype=np.float32), g.random(table.n, dtype=np.float32)
-    rows = events.attendees(table.is_member, table.engagement, planner.capacity_today(), u_interest, u_priority)
+    draws = model.streams.rows("events", day)
+    rows = events.attendees(member_rows, table.engagement[member_rows], planner.capacity_today(), draws)
     table.lift_until[rows] = day + policy.cfg.lift_days
-    model.attended_today = np.concatenate([model.attended_today, rows])
-    a, b = events.meet_ups(rows, policy.cfg.ties_per_attendee, g)
+    model.attended_today = model.backend.xp.concatenate([model.attended_today, rows])
+    a, b = events.meet_ups(rows, policy.cfg.ties_per_attendee, model.streams.day("events", day))
     model.tally.ties_formed += model.ties.add(a, b)
     planner.record_event(len(rows))
     model.tally.events += 1

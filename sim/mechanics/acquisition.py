@@ -11,18 +11,65 @@ behind is harder to convert and growth slows as the interested part of the marke
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from sim.backend import xp_of
 
 
-def organic_joiners(eligible, p_discover_per_day: float, u, affinity=1.0):
-    """Rows of people who discover and join on their own today (chance scaled by affinity)."""
-    return xp_of(eligible).flatnonzero(eligible & (u < p_discover_per_day * affinity))
+def lottery(n: int, bound: float, rng: np.random.Generator, draws, xp=np):
+    """The people whose join uniform today lies below `bound`, and those uniforms.
+
+    Equivalent to drawing a uniform for each of the `n` people and keeping those below `bound`,
+    at a cost in proportion to the people kept: with q the power of two at or just above `bound`,
+    how many fall below q is binomial(n, q), who they are is a uniform sample (`rng`, the day's
+    host generator), and each one's uniform is q times their own per-person draw (`draws`, the
+    day's RowDraws). Policies whose bounds fall in the same power-of-two band draw the same
+    people with the same numbers (common random numbers); the band moves only when a join
+    chance changes by a factor of two or more.
+
+    Returns:
+        (rows, u): rows on `xp`'s device, sorted; u their float32 uniforms, all below `bound`.
+    """
+    level = 0 if bound >= 0.5 else math.floor(-math.log2(bound))
+    q = 2.0**-level  # bound <= q < 2 bound
+    k = int(rng.binomial(n, q))
+    rows = xp.asarray(np.sort(rng.choice(n, size=k, replace=False, shuffle=False)))
+    u = draws.uniform(rows) * np.float32(q)
+    keep = u < bound
+    return rows[keep], u[keep]
 
 
-def campaign_joiners(eligible, n_eligible: int, reach: float, p_convert: float, u, affinity=1.0):
-    """Rows of people reached by today's campaigns who join (conversion scaled by affinity)."""
-    xp = xp_of(eligible)
-    if reach <= 0 or n_eligible == 0:
-        return xp.zeros(0, dtype=xp.int64)
-    p_join = min(1.0, reach / n_eligible) * p_convert
-    return xp.flatnonzero(eligible & (u < p_join * affinity))
+def join_chances(reach: float, n_eligible: int, p_convert: float, p_discover_per_day: float):
+    """Today's base chances (before affinity) of joining through a campaign and organically.
+
+    The growth officers' reach is spread uniformly over the people who can still join, so a
+    person is reached with chance reach / n_eligible and then converts with `p_convert`.
+    """
+    p_campaign = min(1.0, reach / n_eligible) * p_convert if reach > 0 and n_eligible else 0.0
+    return p_campaign, p_discover_per_day
+
+
+def joiners(candidates, u, affinity, p_campaign: float, p_organic: float):
+    """Split the day's candidates into campaign and organic joiners with one draw per person.
+
+    A person joins through a campaign when u < p_c and organically when p_c <= u < p_c + (1 -
+    p_c) p_o, where p_c, p_o are the base chances times their affinity (capped at 1): the chances
+    of the two channels taken in that order. One number per person couples the channels
+    monotonically: a policy with more campaign reach never makes a person who would have joined
+    stay out, which sharpens comparisons between policies run on common random numbers.
+
+    Args:
+        candidates: rows who can still join and whose u lies below the day's bound.
+        u, affinity: their uniforms and affinities.
+
+    Returns:
+        (campaign rows, organic rows).
+    """
+    xp = xp_of(candidates)
+    p_c = xp.minimum(1.0, p_campaign * affinity)
+    p_o = xp.minimum(1.0, p_organic * affinity)
+    campaign = u < p_c
+    organic = ~campaign & (u < p_c + (1.0 - p_c) * p_o)
+    return candidates[campaign], candidates[organic]

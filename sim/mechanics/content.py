@@ -21,13 +21,16 @@ def content_value(feed_stock: float, saturation_posts: float) -> float:
     return 1.0 - math.exp(-feed_stock / saturation_posts)
 
 
-def members_post(active, post_rate, u):
-    """Who of today's active members writes at least one post (chance 1 - exp(-rate))."""
-    xp = xp_of(active)
-    return active & (u < -xp.expm1(-post_rate))
+def members_post(post_rate, u):
+    """Which of today's visitors write at least one post (chance 1 - exp(-rate)), as a mask."""
+    xp = xp_of(post_rate)
+    return u < -xp.expm1(-post_rate)
 
 
 def posts_written(post_rate_of_posters, rng):
     """Posts by each member who posts today: 1 + Poisson(rate), so prolific members write several
-    a day (the heavy tail of participation inequality is not capped at one post a day)."""
-    return 1 + rng.poisson(post_rate_of_posters)
+    a day (the heavy tail of participation inequality is not capped at one post a day). Drawn on
+    the host (a few numbers a day), returned on the rates' device."""
+    xp = xp_of(post_rate_of_posters)
+    rates = post_rate_of_posters.get() if hasattr(post_rate_of_posters, "get") else post_rate_of_posters
+    return xp.asarray(1 + rng.poisson(rates))

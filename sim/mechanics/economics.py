@@ -21,7 +21,7 @@ def staff_cost(n_experts: int, n_moderators: int, n_growth_officers: int, n_even
     )
 
 
-def purchases(active, tier, purchase_multipliers, p_purchase: float, u) -> int:
-    """Number of purchases today (at most one per active member)."""
-    p = np.float32(p_purchase) * purchase_multipliers[tier]
-    return int(np.count_nonzero(active & (u < p)))
+def purchases(visitor_tiers, purchase_multipliers, p_purchase: float, u) -> int:
+    """Number of purchases today, at most one per visitor (tiers, multipliers and u on one device)."""
+    p = np.float32(p_purchase) * purchase_multipliers[visitor_tiers]
+    return int((u < p).sum())

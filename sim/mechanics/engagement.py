@@ -25,13 +25,9 @@ def visit_probability(engagement, content_value: float, social, cfg):
     return xp.minimum(1.0, engagement * drive)
 
 
-def visits(is_member, p_visit, u):
-    """Members who visit today."""
-    return is_member & (u < p_visit)
-
-
-def update_engagement(engagement, active, is_member, content_value: float, social, cfg, fit=None) -> None:
-    """Move engagement toward the value of today's visit; decay it for members who stayed away.
+def updated_engagement(engagement, visited, content_value: float, social, cfg, fit=None):
+    """Members' engagement after today: toward the value of today's visit, decayed for those who
+    stayed away (all arrays are over the same members).
 
     The value of a visit lies between `value_base` and 1, weighted like the visit drives, and is
     scaled by the member's fit with the community (`fit`, 0..1; None: everyone fits fully): people
@@ -49,5 +45,4 @@ def update_engagement(engagement, active, is_member, content_value: float, socia
         value = value * fit
     moved = engagement + cfg.engagement_learning_rate * (value - engagement)
     decayed = engagement * (1.0 - cfg.engagement_decay_per_day)
-    new = xp.where(active, moved, xp.where(is_member, decayed, engagement))
-    engagement[...] = xp.clip(new, 0.0, 1.0)
+    return xp.clip(xp.where(visited, moved, decayed), 0.0, 1.0)

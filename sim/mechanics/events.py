@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.backend import xp_of
 
-def attendees(is_member, engagement, capacity: int, u_interest, u_priority) -> np.ndarray:
-    """Rows of today's attendees."""
-    signed_up = np.flatnonzero(is_member & (u_interest < engagement))
+
+def attendees(member_rows, engagement, capacity: int, draws):
+    """Rows of today's attendees: members who sign up (chance = engagement; `engagement` is over
+    `member_rows`), a random `capacity` of them if too many (draws: the day's RowDraws)."""
+    xp = xp_of(member_rows)
+    signed_up = member_rows[draws.uniform(member_rows, 0) < engagement]
     if len(signed_up) > capacity:
-        signed_up = signed_up[np.argsort(u_priority[signed_up], kind="stable")[:capacity]]
+        signed_up = signed_up[xp.argsort(draws.uniform(signed_up, 1), kind="stable")[:capacity]]
     return signed_up
 
 
-def meet_ups(rows: np.ndarray, ties_per_attendee: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Random pairs of attendees who become friends (about ties_per_attendee each)."""
+def meet_ups(rows, ties_per_attendee: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs of attendees who become friends (about ties_per_attendee each; host arrays)."""
+    rows = rows.get() if hasattr(rows, "get") else np.asarray(rows)
     n_pairs = int(rng.poisson(ties_per_attendee * len(rows) / 2)) if len(rows) > 1 else 0
     return rng.choice(rows, n_pairs), rng.choice(rows, n_pairs)

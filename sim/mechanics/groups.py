@@ -40,25 +40,26 @@ class Groups:
         self.opened_day = np.concatenate([self.opened_day, np.full(n, day, dtype=np.int64)])
         return ids
 
-    def seat(self, group_of, rows: np.ndarray, preferred: np.ndarray | None, day: int, spawn: bool) -> tuple[np.ndarray, int]:
+    def seat(self, group_of, rows, preferred, day: int, spawn: bool) -> tuple[np.ndarray, int]:
         """Give each of `rows` a seat (their preferred group when it has room, then the emptiest
-        open groups, then new groups if `spawn`). Writes `group_of[rows]`.
+        open groups, then new groups if `spawn`). Writes `group_of[rows]` (on its device; the
+        seating itself is worked out on the host, a few people a day).
 
         Returns:
-            (rows that got a seat, number of groups opened).
+            (host rows that got a seat, number of groups opened).
         """
-        rows = np.asarray(rows, dtype=np.int64)
+        rows = _host(rows).astype(np.int64)
         if not len(rows):
             return rows, 0
-        placed = np.zeros(len(rows), dtype=bool)
+        assigned = np.full(len(rows), NO_GROUP, dtype=np.int64)
         if preferred is not None:
+            preferred = _host(preferred)
             for k in np.flatnonzero(preferred >= 0):  # invited newcomers: few per day
                 g = preferred[k]
                 if self.size[g] < self.capacity:
-                    group_of[rows[k]] = g
+                    assigned[k] = g
                     self.size[g] += 1
-                    placed[k] = True
-        waiting = np.flatnonzero(~placed)
+        waiting = np.flatnonzero(assigned == NO_GROUP)
         opened = 0
         if spawn and len(waiting) > self.free_seats:
             opened = -(-(len(waiting) - self.free_seats) // self.capacity)
@@ -68,26 +69,40 @@ class Groups:
                 break
             room = self.capacity - self.size[g]
             take, waiting = waiting[:room], waiting[room:]
-            group_of[rows[take]] = g
+            assigned[take] = g
             self.size[g] += len(take)
-            placed[take] = True
+        placed = assigned != NO_GROUP
+        group_of[_like(group_of, rows[placed])] = _like(group_of, assigned[placed].astype(np.int32))
         return rows[placed], opened
 
-    def leave(self, group_of, rows: np.ndarray) -> None:
+    def leave(self, group_of, rows) -> None:
         """Members in `rows` leave their groups."""
-        g = group_of[rows]
+        g = _host(group_of[rows])
         g = g[g >= 0]
         self.size -= np.bincount(g, minlength=len(self.size))
         group_of[rows] = NO_GROUP
 
-    def move(self, group_of, rows: np.ndarray, to_group: int) -> None:
+    def move(self, group_of, rows, to_group: int) -> None:
         """Move members (e.g. core members seeding a new group)."""
         self.leave(group_of, rows)
         group_of[rows] = to_group
         self.size[to_group] += len(rows)
 
-    def activity(self, group_of, active, is_member) -> tuple[np.ndarray, np.ndarray]:
-        """Members and active members of every group."""
-        members = np.bincount(group_of[is_member], minlength=len(self.size))
-        actives = np.bincount(group_of[active], minlength=len(self.size))
+    def activity(self, group_of, member_rows, active_rows) -> tuple[np.ndarray, np.ndarray]:
+        """Members and active members of every group (from the rows of each)."""
+        members = np.bincount(_host(group_of[member_rows]), minlength=len(self.size))
+        actives = np.bincount(_host(group_of[active_rows]), minlength=len(self.size))
         return members, actives
+
+
+def _host(a) -> np.ndarray:
+    return a.get() if hasattr(a, "get") else np.asarray(a)
+
+
+def _like(target, a):
+    """`a` on the device of `target`."""
+    if isinstance(target, np.ndarray):
+        return a
+    import cupy  # noqa: PLC0415 - only for a table in GPU memory
+
+    return cupy.asarray(a)

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from sim.backend import xp_of
 
 
-def repliers(active: np.ndarray, p_post: np.ndarray, ratio: float, u: np.ndarray) -> np.ndarray:
-    """Rows of members who reply to a post today."""
-    return np.flatnonzero(active & (u < np.minimum(1.0, p_post * ratio)))
+def repliers(visitor_rows, p_post, ratio: float, u):
+    """Rows of today's visitors who reply to a post (p_post and u: one per visitor)."""
+    xp = xp_of(visitor_rows)
+    return visitor_rows[u < xp.minimum(1.0, p_post * ratio)]
 
 
-def reply_targets(replier_rows: np.ndarray, poster_rows: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The author of the post each replier answers (uniform over today's posts)."""
-    pick = np.minimum((u[replier_rows] * len(poster_rows)).astype(np.int64), len(poster_rows) - 1)
+def reply_targets(poster_rows, u):
+    """The author of the post each replier answers (u: one per replier; uniform over today's posts)."""
+    xp = xp_of(poster_rows)
+    pick = xp.minimum((u * len(poster_rows)).astype(xp.int64), len(poster_rows) - 1)
     return poster_rows[pick]
 
 

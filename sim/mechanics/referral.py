@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.backend import xp_of
+from sim.population import NEVER
 
 
 @dataclass
@@ -24,31 +25,33 @@ class ReferralOutcome:
     inviters: np.ndarray  # row of the inviter of each joiner
 
 
-def invite(active, propensity, eligible, graph, p_accept: float, u_invite, u_target, u_accept, u_priority, affinity=None):
+def invite(visitor_rows, propensity, joined_day, graph, p_accept: float, draws, affinity=None):
     """Resolve today's invitations.
 
     Args:
-        active: members active today.
-        propensity: chance each person invites today (array or scalar).
-        eligible: people who can still join.
+        visitor_rows: members active today.
+        propensity: chance each of them invites today (array over `visitor_rows`, or a scalar).
+        joined_day: every person's join day (NEVER: can still join).
         graph: the SocialGraph.
         p_accept: chance an invited friend accepts.
-        u_invite, u_target, u_accept, u_priority: full-length uniforms for the day.
+        draws: the day's RowDraws; slots 0-3 are the sender's decision to invite, the sender's pick
+            of a friend, the friend's acceptance (one per person a day, however many invite them)
+            and the sender's priority.
         affinity: per-person multiplier of the acceptance chance (None: everyone alike).
 
     Returns:
         ReferralOutcome.
     """
-    xp = xp_of(active)
-    all_senders = xp.flatnonzero(active & (u_invite < propensity))
-    targets = graph.random_neighbour(all_senders, u_target[all_senders])
+    xp = xp_of(visitor_rows)
+    all_senders = visitor_rows[draws.uniform(visitor_rows, 0) < propensity]
+    targets = graph.random_neighbour(all_senders, draws.uniform(all_senders, 1))
     ok = targets >= 0
     reached = targets[ok]
     p = p_accept if affinity is None else p_accept * affinity[reached]
-    ok[ok] = eligible[reached] & (u_accept[reached] < p)
+    ok[ok] = (joined_day[reached] == NEVER) & (draws.uniform(reached, 2) < p)
     senders, targets = all_senders[ok], targets[ok]
     if len(targets):
-        order = xp.argsort(u_priority[senders], kind="stable")
+        order = xp.argsort(draws.uniform(senders, 3), kind="stable")
         senders, targets = senders[order], targets[order]
         _, first = xp.unique(targets, return_index=True)
         senders, targets = senders[first], targets[first]

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.backend import xp_of
 from sim.operations_config import TierPolicyConfig
 
 
-def award_points(points, active, posted, replied_rows, attended_rows, inviter_rows, cfg: TierPolicyConfig) -> None:
-    """Add today's points in place."""
-    points += active * np.float32(cfg.points_per_active_day) + posted * np.float32(cfg.points_per_post)
-    np.add.at(points, replied_rows, np.float32(cfg.points_per_reply))
+def award_points(points, visitor_rows, poster_rows, replier_rows, attended_rows, inviter_rows, cfg: TierPolicyConfig) -> None:
+    """Add today's points in place. Each list names a person at most once (one visit, one posting
+    day, one reply, one referral join a day), except attendance, where each event counts."""
+    points[visitor_rows] += np.float32(cfg.points_per_active_day)
+    points[poster_rows] += np.float32(cfg.points_per_post)
+    points[replier_rows] += np.float32(cfg.points_per_reply)
     points[attended_rows] += np.float32(cfg.points_per_event)
-    points[inviter_rows] += np.float32(cfg.points_per_referral_join)  # at most one join per inviter a day
+    points[inviter_rows] += np.float32(cfg.points_per_referral_join)
 
 
-def tiers_from_points(points, thresholds) -> np.ndarray:
-    """Tier code of every person: how many thresholds their points reach."""
-    return np.searchsorted(np.asarray(thresholds, dtype=np.float64), points, side="right").astype(np.int8)
+def tiers_from_points(points, thresholds):
+    """Tier code for each of `points`: how many thresholds they reach."""
+    xp = xp_of(points)
+    edges = xp.asarray(np.asarray(thresholds, dtype=np.float64))
+    return xp.searchsorted(edges, points.astype(xp.float64), side="right").astype(xp.int8)

@@ -2,12 +2,19 @@
 
 The addressable population's social graph is fixed CSR; ties formed by members interacting are kept
 here as an append-only edge list, counted in the social pull alongside the graph and exported with
-the members' graph. A tie already known is not added twice.
+the members' graph. A tie already known is not added twice. The list's ends live on the run's
+device (counted every day); the sorted keys that detect repeats stay on the host.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.backend import xp_of
+
+
+def _host(a) -> np.ndarray:
+    return a.get() if hasattr(a, "get") else np.asarray(a)
 
 
 class InteractionTies:
@@ -15,21 +22,23 @@ class InteractionTies:
 
     Args:
         n: number of people (rows of the member table).
+        xp: the run's array module (numpy, or cupy for ends kept in GPU memory).
     """
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, xp=np):
         self.n = n
-        self._a = np.empty(0, dtype=np.int32)
-        self._b = np.empty(0, dtype=np.int32)
+        self.xp = xp
+        self._a = xp.empty(0, dtype=np.int32)
+        self._b = xp.empty(0, dtype=np.int32)
         self._keys = np.empty(0, dtype=np.int64)  # sorted lo * n + hi of every tie
         self.formed_total = 0
 
     def __len__(self) -> int:
         return len(self._a)
 
-    def add(self, a: np.ndarray, b: np.ndarray) -> int:
+    def add(self, a, b) -> int:
         """Add ties a[i]-b[i] (self-ties and repeats of known ties are dropped); returns how many were new."""
-        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        a, b = _host(a).astype(np.int64), _host(b).astype(np.int64)
         keep = a != b
         lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
         candidates = np.unique(lo * self.n + hi)
@@ -37,24 +46,31 @@ class InteractionTies:
         known = pos < len(self._keys)
         known[known] = self._keys[pos[known]] == candidates[known]
         new = candidates[~known]
-        self._keys = np.insert(self._keys, pos[~known], new)
-        self._a = np.concatenate([self._a, (new // self.n).astype(np.int32)])
-        self._b = np.concatenate([self._b, (new % self.n).astype(np.int32)])
+        if len(new):
+            self._keys = np.insert(self._keys, pos[~known], new)
+            xp = self.xp
+            self._a = xp.concatenate([self._a, xp.asarray((new // self.n).astype(np.int32))])
+            self._b = xp.concatenate([self._b, xp.asarray((new % self.n).astype(np.int32))])
         self.formed_total += len(new)
         return len(new)
 
-    def neighbour_count(self, x: np.ndarray) -> np.ndarray:
-        """For every person, the sum of `x` over their interaction ties."""
-        if not len(self._a):
-            return np.zeros(self.n, dtype=np.float32)
-        out = np.bincount(self._a, weights=x[self._b], minlength=self.n)
-        out += np.bincount(self._b, weights=x[self._a], minlength=self.n)
-        return out.astype(np.float32)
+    def count_among(self, rows, flag):
+        """For each person in `rows` (sorted), how many of their interaction ties have `flag` set.
+
+        Work follows the number of ties (all between members), not the population.
+        """
+        xp = xp_of(rows)
+        if not len(self._a) or not len(rows):
+            return xp.zeros(len(rows), dtype=xp.float32)
+        ends = xp.concatenate([self._a[flag[self._b]], self._b[flag[self._a]]])
+        pos = xp.minimum(xp.searchsorted(rows, ends), len(rows) - 1)
+        hit = rows[pos] == ends
+        return xp.bincount(pos[hit], minlength=len(rows)).astype(xp.float32)
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Both ends of every tie."""
-        return self._a, self._b
+        """Both ends of every tie (host arrays)."""
+        return _host(self._a), _host(self._b)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The state as plain arrays (for checkpoints)."""
-        return {"a": self._a, "b": self._b}
+        return {"a": _host(self._a), "b": _host(self._b)}

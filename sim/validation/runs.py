@@ -1,8 +1,9 @@
 """The ordinary runs several checks measure, made once per size and seed.
 
 `RecordingModel` is the CommunityModel plus the per-member facts the newcomer check needs and the
-member table does not keep: the day a member's first post got a reply, and how many posts they had
-written at the end of their first posting day and `AFTER_DAYS` days later.
+member table does not keep: how many posts a member had written at the end of their first posting
+day and `AFTER_DAYS` days later (the day their first post got a reply is the table's
+`first_reply_day`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import numpy as np
 
 from sim.config import SimConfig
 from sim.model import CommunityModel
-from sim.population import NEVER
 from sim.validation.base import Size
 
 AFTER_DAYS = 30  # "posted again" = posted again within 30 days of the first post
@@ -33,19 +33,18 @@ def default_config(size: Size, seed: int, days: int | None = None) -> SimConfig:
 
 
 class RecordingModel(CommunityModel):
-    """CommunityModel that also records first replies and posting after the first post."""
+    """CommunityModel that also records posting after the first post."""
 
     def __init__(self, cfg: SimConfig, graph=None):
         super().__init__(cfg, graph=graph)
         n = self.table.n
-        self.first_reply_day = np.full(n, NEVER, dtype=np.int32)
         self.posts_first_day = np.zeros(n, dtype=np.int32)
         self.posts_after = np.full(n, -1, dtype=np.int32)  # posts AFTER_DAYS after the first post
 
-    def _first_replies(self, posters):
-        replied, boost = super()._first_replies(posters)
-        self.first_reply_day[replied] = self.day
-        return replied, boost
+    @property
+    def first_reply_day(self) -> np.ndarray:
+        """Day each member's first post got a reply (NEVER if not)."""
+        return self.table.first_reply_day
 
     def step(self) -> None:
         super().step()

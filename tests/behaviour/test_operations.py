@@ -107,12 +107,24 @@ def test_offline_meet_ups_densify_the_members_graph(small_config):
 
 
 def test_replies_form_ties_that_close_triangles(small_config):
-    result = run(small_config.replace(**{"days": 120, "interaction.p_tie_per_reply": 0.3, "interaction.p_triadic_per_reply": 0.3}))
-    assert result.timeseries["ties_formed"].sum() > 0
+    # a chatty community (posting ten times the default), so that replies are many
     import networkx as nx
 
-    g = result.model.member_graph()
-    assert nx.average_clustering(g) > 0
+    def triangles_added(model) -> int:
+        """Triangles among members that the ties formed inside the community added."""
+        def count(g):
+            return sum(nx.triangles(g).values()) // 3
+        return count(model.member_graph()) - count(model.graph.to_networkx(model.table.is_member))
+
+    added = {0.0: 0, 0.3: 0}
+    for seed in (7, 8, 9):
+        cfg = small_config.replace(**{"seed": seed, "interaction.p_tie_per_reply": 0.3, "member.p_post_median": 0.1})
+        for p_triadic in added:
+            result = run(cfg.replace(**{"interaction.p_triadic_per_reply": p_triadic}))
+            assert result.timeseries["ties_formed"].sum() > 0  # replies alone form ties
+            added[p_triadic] += triangles_added(result.model)
+    assert added[0.0] > 0  # a reply tie between two people with a friend in common closes a triangle
+    assert added[0.3] > 1.1 * added[0.0]  # introductions through the poster close many more
 
 
 def test_costs_and_revenue_add_up_every_day(small_config):

@@ -18,7 +18,6 @@ from sim.backend import CPU, get_backend, gpu_available
 from sim.config import SimConfig
 from sim.model import CommunityModel
 from sim.network import SocialGraph, _owners, small_world
-from sim.rng import RngStreams
 
 
 def test_csr_build_matches_the_adjacency_of_the_edge_list():
@@ -49,15 +48,14 @@ def test_scatter_count_over_active_friends_equals_the_mat_vec(n_active):
     )
 
 
-def test_uniform_draws_are_the_stream_generators_draws():
-    s = RngStreams(9)
-    g = s.day("referral", 12)
-    by_generator = [g.random(1000, dtype=np.float32) for _ in range(4)]
-    assert all(
-        np.array_equal(a, b)
-        for a, b in zip(s.uniforms("referral", 12, 1000, 4), by_generator, strict=True)
-    )
-    assert np.array_equal(s.uniform("churn", 3, 10), s.day("churn", 3).random(10, dtype=np.float32))
+def test_counting_active_friends_of_members_equals_the_full_mat_vec():
+    g = small_world(20_000, 10, 0.1, np.random.default_rng(1))
+    rng = np.random.default_rng(3)
+    flag = rng.random(g.n) < 0.05
+    full = g._adj @ flag.astype(np.float32)
+    for n_rows in (0, 50, 5_000, 15_000):  # the gather path, then the mat-vec path
+        rows = np.sort(rng.choice(g.n, n_rows, replace=False))
+        assert np.array_equal(g.count_among(rows, flag), full[rows])
 
 
 def test_the_cpu_backend_keeps_the_graph_and_table_on_the_host():

@@ -6,11 +6,13 @@ core switched off (benchmarks/reference/core.py). Claim, on a 2,000-person Holme
 population over 60 days and 10 seeds (each seed's graph shared by both models, so the pairs
 differ only by the dynamics' randomness): for the final member count and for the mean daily
 active share of days 31-60, the paired difference ours - reference has a 99% confidence interval
-(Student t, 9 degrees of freedom) that contains 0, and its mean is within 5% of the reference's
-mean. The same check must tell apart models with slightly different rules, otherwise it could
-not fail: 20% more campaign conversions (about +14% members) and a 70% stronger pull of active
-friends (about +45% active share). At this size the active share varies a lot between seeds
-(members are a few hundred), so the check on it only catches large differences.
+(Student t, 9 degrees of freedom) that contains 0, and its mean is within a tolerance of the
+reference's mean: 5% for members; 15% for the active share, which is a community-level outcome
+(the feed depends on which few members turn out to be prolific posters) and varies by about 17%
+from seed to seed, so that ten seeds resolve it to about +-20% (99%). The same check must tell
+apart models with slightly different rules, otherwise it could not fail: 20% more campaign
+conversions (about +14% members) and a 70% stronger pull of active friends (about +45% active
+share).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def paired_check(ours: np.ndarray, ref: np.ndarray) -> tuple[bool, float]:
     return abs(d.mean()) <= half, d.mean() / ref.mean()
 
 
+TOLERANCE = {"final members": 0.05, "active share": 0.15}
 VARIANTS = {
     "same rules": {},
     "more campaign conversions": {"policy.acquisition.p_convert": 0.012},
@@ -81,12 +84,13 @@ def test_vectorised_model_and_mesa_reference_agree_in_distribution(paired_runs, 
     ours, ref = paired_runs["same rules"][:, column], paired_runs["reference"][:, column]
     consistent, rel = paired_check(ours, ref)
     assert consistent, f"{name}: ours {ours.mean():.4g} vs reference {ref.mean():.4g}"
-    assert abs(rel) < 0.05, f"{name}: relative difference {rel:.3f}"
+    assert abs(rel) < TOLERANCE[name], f"{name}: relative difference {rel:.3f}"
 
 
 @pytest.mark.parametrize(
-    ("variant", "column"), [("more campaign conversions", 0), ("stronger pull of friends", 1)]
+    ("variant", "column", "name"),
+    [("more campaign conversions", 0, "final members"), ("stronger pull of friends", 1, "active share")],
 )
-def test_the_check_tells_apart_a_model_with_different_rules(paired_runs, variant, column):
+def test_the_check_tells_apart_a_model_with_different_rules(paired_runs, variant, column, name):
     consistent, rel = paired_check(paired_runs[variant][:, column], paired_runs["reference"][:, column])
-    assert not consistent and rel > 0.05
+    assert not consistent and rel > TOLERANCE[name]
