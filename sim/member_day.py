@@ -216,10 +216,16 @@ def arrive(model, d: Today) -> None:
     bound = min(1.0, (p_campaign + p_organic) * model.affinity_max)  # nobody's chance is higher
     if bound <= 0:
         return
-    rng, draws = model.streams.day("acquisition", model.day), model.streams.rows("acquisition", model.day)
-    rows, u = acquisition.lottery(table.n, bound, rng, draws, xp)
-    can_join = table.joined_day[rows] == NEVER
-    rows, u = rows[can_join], u[can_join]
+    draws = model.streams.rows("acquisition", model.day)
+    if acquisition.lottery_size(table.n, bound) < n_eligible:  # a few of many: draw just those
+        rows, u = acquisition.lottery(table.n, bound, model.streams.day("acquisition", model.day), draws, xp)
+        can_join = table.joined_day[rows] == NEVER
+        rows, u = rows[can_join], u[can_join]
+    else:  # most who can still join would be drawn anyway: one number each (the same distribution)
+        rows = xp.flatnonzero(table.joined_day == NEVER)
+        u = draws.uniform(rows)
+        below = u < bound
+        rows, u = rows[below], u[below]
     campaign, organic = acquisition.joiners(rows, u, table.affinity[rows], p_campaign, p_organic)
     d.joined.append(model.admit(campaign, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus))
     d.joined.append(model.admit(organic, Channel.ORGANIC, m.engagement_join))

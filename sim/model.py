@@ -272,18 +272,20 @@ class CommunityModel(mesa.Model):
         return rows
 
     def _seed_new_groups(self, opened: int) -> None:
-        """Move a few core members (the most engaged if there are no tiers) into each new group."""
+        """Move a few core members (the most engaged if there are no tiers) into each new group:
+        the best `seed_core_members` to the first new group, the next best to the second, ..."""
         table, g, xp = self.table, self.cfg.groups, self.backend.xp
         new_ids = np.arange(len(self.groups) - opened, len(self.groups))
+        per_group = g.seed_core_members
+        if per_group and self.count.members:
+            members = self.member_rows()  # today's newcomers are not members yet: none sits in a new group
+            rank = table.tier[members].astype(np.float32) * 2.0 + table.engagement[members]
+            k = per_group * opened  # only the top k need sorting (same order as a full stable sort)
+            top = xp.flatnonzero(rank >= xp.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
+            core = members[top][xp.argsort(-rank[top], kind="stable")[:k]]
+            for i, gid in enumerate(new_ids):
+                self.groups.move(table.group, core[i * per_group : (i + 1) * per_group], int(gid))
         for gid in new_ids:
-            if g.seed_core_members and self.count.members:
-                members = self.member_rows()
-                members = members[table.group[members] != gid]
-                rank = table.tier[members].astype(np.float32) * 2.0 + table.engagement[members]
-                k = g.seed_core_members  # only the top k need sorting (same order as a full stable sort)
-                top = xp.flatnonzero(rank >= xp.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
-                core = members[top][xp.argsort(-rank[top], kind="stable")[:k]]
-                self.groups.move(table.group, core, int(gid))
             if g.moderator_per_new_group:
                 staff.hire(self, Moderator)
             self.log_event("group_opened", f"group {gid} opened", {"group": int(gid)})

@@ -18,6 +18,16 @@ import numpy as np
 from sim.backend import xp_of
 
 
+def _band(bound: float) -> float:
+    """The power of two at or just above `bound` (bound <= q < 2 bound), at most 1."""
+    return 1.0 if bound >= 0.5 else 2.0 ** -math.floor(-math.log2(bound))
+
+
+def lottery_size(n: int, bound: float) -> float:
+    """How many people the lottery draws on average before keeping those below `bound`."""
+    return n * _band(bound)
+
+
 def lottery(n: int, bound: float, rng: np.random.Generator, draws, xp=np):
     """The people whose join uniform today lies below `bound`, and those uniforms.
 
@@ -27,13 +37,13 @@ def lottery(n: int, bound: float, rng: np.random.Generator, draws, xp=np):
     host generator), and each one's uniform is q times their own per-person draw (`draws`, the
     day's RowDraws). Policies whose bounds fall in the same power-of-two band draw the same
     people with the same numbers (common random numbers); the band moves only when a join
-    chance changes by a factor of two or more.
+    chance changes by a factor of two or more. When the lottery would draw more people than can
+    still join, `arrive` gives those who can one number each instead (same distribution).
 
     Returns:
         (rows, u): rows on `xp`'s device, sorted; u their float32 uniforms, all below `bound`.
     """
-    level = 0 if bound >= 0.5 else math.floor(-math.log2(bound))
-    q = 2.0**-level  # bound <= q < 2 bound
+    q = _band(bound)
     k = int(rng.binomial(n, q))
     rows = xp.asarray(np.sort(rng.choice(n, size=k, replace=False, shuffle=False)))
     u = draws.uniform(rows) * np.float32(q)
