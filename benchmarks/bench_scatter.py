@@ -2,8 +2,8 @@
 
 Each day every member's count of friends who visited yesterday feeds the social pull.
 `SocialGraph.count_among(rows, flag)` reads just the friend lists of `rows` (the members) when
-they hold at most half of all ties; otherwise it runs the CSR mat-vec over every tie and picks
-the members' entries. This times both on one graph for a range of member shares (a tenth of the
+they hold less than a tenth of all ties (GATHER_SHARE); otherwise it runs the CSR mat-vec over
+every tie and picks the members' entries. This times both on one graph for a range of member shares (a tenth of the
 members visited yesterday) and prints the median of 7 runs.
 
     python benchmarks/bench_scatter.py            # 1e6 people, mean degree 10

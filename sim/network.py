@@ -25,6 +25,10 @@ from sim.rng import RngStreams
 # Scatter the friend lists of the non-zero rows when they hold fewer than 1/SCATTER_SHARE of all
 # ties; otherwise run the full mat-vec (cut-over measured in benchmarks/, docs/performance.md).
 SCATTER_SHARE = 4
+# Count a few rows' active friends by reading their friend lists while those hold fewer than
+# 1/GATHER_SHARE of all ties; beyond, the mat-vec's streaming read is faster (a gathered tie costs
+# about ten times a tie of the mat-vec: benchmarks/bench_scatter.py, docs/performance.md).
+GATHER_SHARE = 10
 
 
 def _to_host(a) -> np.ndarray:
@@ -184,8 +188,8 @@ class SocialGraph:
         """For each person in `rows`, how many of their friends have `flag` set (float32).
 
         Reads only the friend lists of `rows` (members, in a large population a small share of
-        all ties), so the cost follows the community, not the population; when `rows` hold most
-        of the ties, the mat-vec's streaming read is faster and gives the same counts.
+        all ties), so the cost follows the community, not the population; when `rows` hold more
+        than a tenth of the ties, the mat-vec's streaming read is faster and gives the same counts.
         """
         xp = xp_of(rows)
         if self.complete:
@@ -193,7 +197,7 @@ class SocialGraph:
         if not len(rows):
             return xp.zeros(0, dtype=xp.float32)
         held = int(self.indptr[rows + 1].sum() - self.indptr[rows].sum())
-        if held * 2 > len(self.indices):  # cut-over measured: benchmarks/bench_scatter.py
+        if held * GATHER_SHARE > len(self.indices):
             return (self._adj @ flag.astype(xp.float32))[rows]
         return self._gather_count(rows, flag)
 

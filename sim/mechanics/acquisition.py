@@ -17,6 +17,8 @@ import numpy as np
 
 from sim.backend import xp_of
 
+DENSE_BAND = 1 / 16  # from this band up, the lottery draws who is in it with a mask over everyone
+
 
 def _band(bound: float) -> float:
     """The power of two at or just above `bound` (bound <= q < 2 bound), at most 1."""
@@ -34,7 +36,8 @@ def lottery(n: int, bound: float, rng: np.random.Generator, draws, xp=np):
     Equivalent to drawing a uniform for each of the `n` people and keeping those below `bound`,
     at a cost in proportion to the people kept: with q the power of two at or just above `bound`,
     how many fall below q is binomial(n, q), who they are is a uniform sample (`rng`, the day's
-    host generator), and each one's uniform is q times their own per-person draw (`draws`, the
+    host generator; for q >= 1/16 a Bernoulli(q) mask over everyone, the same distribution at a
+    few nanoseconds a person), and each one's uniform is q times their own per-person draw (`draws`, the
     day's RowDraws). Policies whose bounds fall in the same power-of-two band draw the same
     people with the same numbers (common random numbers); the band moves only when a join
     chance changes by a factor of two or more. When the lottery would draw more people than can
@@ -44,8 +47,10 @@ def lottery(n: int, bound: float, rng: np.random.Generator, draws, xp=np):
         (rows, u): rows on `xp`'s device, sorted; u their float32 uniforms, all below `bound`.
     """
     q = _band(bound)
-    k = int(rng.binomial(n, q))
-    rows = xp.asarray(np.sort(rng.choice(n, size=k, replace=False, shuffle=False)))
+    if q >= DENSE_BAND:  # many drawn: a mask (a few ns a person) beats sampling without replacement
+        rows = xp.asarray(np.flatnonzero(rng.random(n, dtype=np.float32) < np.float32(q)))
+    else:
+        rows = xp.asarray(np.sort(rng.choice(n, size=int(rng.binomial(n, q)), replace=False, shuffle=False)))
     u = draws.uniform(rows) * np.float32(q)
     keep = u < bound
     return rows[keep], u[keep]

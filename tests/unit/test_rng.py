@@ -1,6 +1,7 @@
 """Named streams: reproducible, independent by name and by day."""
 
 import numpy as np
+import pytest
 
 from sim.rng import RngStreams
 
@@ -63,10 +64,13 @@ def test_per_person_draws_are_uniform_and_independent_across_people_slots_days_a
         assert stats.chisquare(counts.ravel()).pvalue > 0.001, name
 
 
-def test_the_join_lottery_keeps_each_person_with_the_bound_as_chance():
+@pytest.mark.parametrize("bound", [0.0123, 0.1])  # a sample of the population; a mask over it
+def test_the_join_lottery_keeps_each_person_with_the_bound_as_chance(bound):
+    from scipy import stats
+
     from sim.mechanics.acquisition import lottery
 
-    n, bound = 400_000, 0.0123
+    n = 400_000
     s = RngStreams(3)
     kept = [lottery(n, bound, s.day("acquisition", day), s.rows("acquisition", day))[0] for day in range(1, 21)]
     counts = np.array([len(k) for k in kept])
@@ -75,8 +79,6 @@ def test_the_join_lottery_keeps_each_person_with_the_bound_as_chance():
     assert every.min() > 0.9 * every.mean()
     rows, u = lottery(n, bound, s.day("acquisition", 1), s.rows("acquisition", 1))
     assert np.all(np.diff(rows) > 0) and u.max() < bound
-    from scipy import stats
-
     assert stats.kstest(u / bound, "uniform").pvalue > 0.001  # below the bound, uniform
 
 
