@@ -6,9 +6,15 @@ once, warmed up for two days (CUDA kernels compile on first use), then timed ove
 days with the device synchronised before and after. Peak device memory is read from CuPy's
 memory pool. The rules are the growth core (benchmarks/reference/core.py) unless `--full`.
 
-    python benchmarks/bench_gpu.py                          # 1e7, 3e7, 1e8 people x 100 days
-    python benchmarks/bench_gpu.py --sizes 1e8 --days 365   # the 100-million x 365-day run
-    python benchmarks/bench_gpu.py --agreement              # CPU vs GPU, 20,000 people, 8 seeds
+A day's work follows the members (plus the day's join lottery), so the rate that matters is
+member-days per second: with `--crowd` nearly everyone joins in the first days (organic
+discovery at 30% a day), the case of 1e7-1e8 members; without it the default brand community
+grows to a few thousand members whatever the population.
+
+    python benchmarks/bench_gpu.py --crowd                          # 1e7, 3e7, 1e8 people x 100 days
+    python benchmarks/bench_gpu.py --crowd --sizes 1e8 --days 365   # the 100-million x 365-day run
+    python benchmarks/bench_gpu.py --agreement                      # CPU vs GPU, 20,000 people, 8 seeds
+    python benchmarks/bench_gpu.py --backend cpu --crowd --sizes 1e6 --days 30   # the same on the host
 
 Prints one JSON line per measurement and a markdown table at the end.
 """
@@ -34,8 +40,8 @@ from sim.network import build_graph  # noqa: E402
 from sim.rng import RngStreams  # noqa: E402
 
 
-def config(n: int, days: int, backend: str, full: bool, seed: int = 1) -> SimConfig:
-    """A small-world population of `n` people (mean degree 10)."""
+def config(n: int, days: int, backend: str, full: bool, seed: int = 1, crowd: bool = False) -> SimConfig:
+    """A small-world population of `n` people (mean degree 10); `crowd`: nearly all join."""
     cfg = SimConfig.from_dict(
         {
             "seed": seed,
@@ -45,14 +51,15 @@ def config(n: int, days: int, backend: str, full: bool, seed: int = 1) -> SimCon
             "output": {"plots": False, "csv": False},
         }
     )
-    return cfg if full else growth_core(cfg)
+    cfg = cfg if full else growth_core(cfg)
+    return cfg.replace(**{"member.p_discover_per_day": 0.3}) if crowd else cfg
 
 
-def measure(n: int, days: int, full: bool) -> dict:
-    """Build, warm up and time one GPU run of `n` people."""
-    backend = get_backend("gpu")
-    pool = backend.xp.get_default_memory_pool()
-    cfg = config(n, days + 2, "gpu", full)
+def measure(n: int, days: int, full: bool, crowd: bool, device: str = "gpu") -> dict:
+    """Build, warm up and time one run of `n` people on `device` (gpu; cpu to compare)."""
+    backend = get_backend(device)
+    pool = backend.xp.get_default_memory_pool() if backend.on_device else None
+    cfg = config(n, days + 2, device, full, crowd=crowd)
     t0 = time.perf_counter()
     graph = build_graph(cfg.network, RngStreams(cfg.seed))
     t1 = time.perf_counter()
@@ -62,21 +69,24 @@ def measure(n: int, days: int, full: bool) -> dict:
         model.step()
     backend.synchronize()
     t2 = time.perf_counter()
+    member_days = 0
     for _ in range(days):
+        member_days += model.count.members  # members the day starts with
         model.step()
     backend.synchronize()
     t3 = time.perf_counter()
     return {
         "n": n,
         "days": days,
-        "rules": "full" if full else "core",
+        "rules": ("full" if full else "core") + (" crowd" if crowd else ""),
         "graph_build_s": round(t1 - t0, 2),
         "step_s": round(t3 - t2, 3),
         "seconds_per_day": (t3 - t2) / days,
         "person_days_per_s": n * days / (t3 - t2),
-        "device_pool_peak_gib": pool.total_bytes() / 2**30,
+        "member_days_per_s": member_days / (t3 - t2),
+        "device_pool_peak_gib": pool.total_bytes() / 2**30 if pool else 0.0,
         "members_final": int(model.count.members),
-        "device": backend.xp.cuda.runtime.getDeviceProperties(0)["name"].decode(),
+        "device": backend.xp.cuda.runtime.getDeviceProperties(0)["name"].decode() if pool else "cpu",
     }
 
 
@@ -94,7 +104,7 @@ def agreement(seeds: int, full: bool) -> dict:
                 (float(ts["members"].iloc[-1]), float(ts["active_share"].iloc[31:].mean()))
             )
     cpu, gpu = np.array(out["cpu"]), np.array(out["gpu"])
-    d = gpu - cpu  # same seed, same graph: pairs differ by the random streams only
+    d = gpu - cpu  # same seed, graph and random numbers: pairs differ by floating-point rounding only
     half = 2.0 * d.std(axis=0, ddof=1) / np.sqrt(seeds)
     return {
         "seeds": seeds,
@@ -103,6 +113,7 @@ def agreement(seeds: int, full: bool) -> dict:
         "difference_mean": d.mean(axis=0).round(4).tolist(),
         "difference_ci95_half_width": half.round(4).tolist(),
         "consistent": bool(np.all(np.abs(d.mean(axis=0)) <= half)),
+        "same_final_members": int(np.sum(d[:, 0] == 0)),
     }
 
 
@@ -113,11 +124,13 @@ def main() -> None:
     parser.add_argument(
         "--full", action="store_true", help="every mechanic, not just the growth core"
     )
+    parser.add_argument("--crowd", action="store_true", help="nearly everyone joins: 1e7-1e8 members")
     parser.add_argument("--agreement", action="store_true", help="compare CPU and GPU over seeds")
     parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--backend", default="gpu", choices=["gpu", "cpu"], help="cpu: the same runs on the host")
     args = parser.parse_args()
     try:
-        get_backend("gpu")
+        get_backend(args.backend)
     except BackendUnavailable as exc:
         print(f"bench_gpu: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -126,16 +139,17 @@ def main() -> None:
         return
     rows = []
     for size in args.sizes:
-        row = measure(int(float(size)), args.days, args.full)
+        row = measure(int(float(size)), args.days, args.full, args.crowd, args.backend)
         print(json.dumps(row), flush=True)
         rows.append(row)
     print(
-        "\n| people | days | rules | person-days/s | s/day | graph build s | device pool GiB | device |"
+        "\n| people | days | rules | person-days/s | member-days/s | s/day | graph build s | device pool GiB | device |"
     )
-    print("|---:|---:|---|---:|---:|---:|---:|---|")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print(
-            f"| {r['n']:,} | {r['days']} | {r['rules']} | {r['person_days_per_s']:.3g} | {r['seconds_per_day']:.4f} | "
+            f"| {r['n']:,} | {r['days']} | {r['rules']} | {r['person_days_per_s']:.3g} | {r['member_days_per_s']:.3g} | "
+            f"{r['seconds_per_day']:.4f} | "
             f"{r['graph_build_s']} | {r['device_pool_peak_gib']:.1f} | {r['device']} |"
         )
 
