@@ -35,7 +35,7 @@ __all__ = ["ROSTERS", "CheckpointError", "Checkpointer", "ConfigError", "find", 
            "staff_state"]  # fmt: skip
 
 FORMAT = "community-sim checkpoint"
-FORMAT_VERSION = 1  # bump when the layout of state.npz / state.json changes
+FORMAT_VERSION = 2  # bump when the layout of state.npz / state.json changes (2: first_reply_day)
 STATE_FILE, META_FILE = "state.npz", "state.json"
 
 
