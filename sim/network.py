@@ -22,12 +22,9 @@ from sim.backend import xp_of
 from sim.config import ConfigError, NetworkConfig
 from sim.rng import RngStreams
 
-# Scatter the friend lists of the non-zero rows when they hold fewer than 1/SCATTER_SHARE of all
-# ties; otherwise run the full mat-vec (cut-over measured in benchmarks/, docs/performance.md).
-SCATTER_SHARE = 4
 # Count a few rows' active friends by reading their friend lists while those hold fewer than
 # 1/GATHER_SHARE of all ties; beyond, the mat-vec's streaming read is faster (a gathered tie costs
-# about ten times a tie of the mat-vec: benchmarks/bench_scatter.py, docs/performance.md).
+# about ten times a tie of the mat-vec: benchmarks/bench_gather.py, docs/performance.md).
 GATHER_SHARE = 10
 
 
@@ -71,7 +68,6 @@ class SocialGraph:
         self.indices = np.asarray(indices, dtype=np.int32)
         data = np.ones(len(self.indices), dtype=np.float32)
         self._adj = sp.csr_array((data, self.indices, self.indptr), shape=(self.n, self.n))
-        self._mean_degree = len(self.indices) / max(1, self.n)
 
     def on(self, backend) -> SocialGraph:
         """This graph on `backend`'s device (itself for numpy; a CuPy copy, made once, for the GPU)."""
@@ -147,22 +143,6 @@ class SocialGraph:
             return self.n * (self.n - 1) // 2
         return len(self.indices) // 2
 
-    def neighbour_count(self, x):
-        """For every person, the sum of `x` over their friends (x: float32 per person).
-
-        When few people have a non-zero `x` (e.g. the active members of a young community in a
-        large population), scattering their friend lists costs far less than the full sparse
-        mat-vec, which reads every tie; the cut-over is measured (docs/performance.md).
-        """
-        xp = xp_of(x)
-        if self.complete:
-            return (x.sum(dtype=xp.float64) - x).astype(xp.float32)
-        rows = xp.flatnonzero(x != 0)  # on a boolean mask: ~6x faster than on floats
-        if len(rows) * self._mean_degree * SCATTER_SHARE < len(self.indices):
-            weights = x[rows]
-            return self.scatter_count(rows, None if bool((weights == 1).all()) else weights)
-        return self._adj @ x
-
     def _friend_lists(self, rows):
         """The friend lists of `rows`, concatenated: (friends, owner index of each, degrees, ends)."""
         xp = xp_of(rows)
@@ -174,15 +154,6 @@ class SocialGraph:
         owner = _owners(deg, ends, total, xp)
         friends = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
         return friends, owner, deg, ends
-
-    def scatter_count(self, rows, weights=None):
-        """For every person, how many of `rows` are their friends (weighted by `weights`)."""
-        xp = xp_of(rows)
-        friends, owner, _, _ = self._friend_lists(rows)
-        if len(friends) == 0:
-            return xp.zeros(self.n, dtype=xp.float32)
-        w = None if weights is None else weights[owner]
-        return xp.bincount(friends, weights=w, minlength=self.n).astype(xp.float32)
 
     def count_among(self, rows, flag):
         """For each person in `rows`, how many of their friends have `flag` set (float32).

@@ -32,15 +32,9 @@ def test_csr_build_matches_the_adjacency_of_the_edge_list():
     assert np.array_equal(g.indptr, expected.indptr) and np.array_equal(g.indices, expected.indices)
 
 
-@pytest.mark.parametrize("n_active", [0, 3, 40, 900])
-def test_scatter_count_over_active_friends_equals_the_mat_vec(n_active):
+def test_the_device_way_of_finding_each_gathered_ties_owner_is_numpys():
     g = small_world(3000, 10, 0.2, np.random.default_rng(1))
-    x = np.zeros(g.n, dtype=np.float32)
-    x[np.random.default_rng(2).choice(g.n, n_active, replace=False)] = 1.0
-    full = g._adj @ x
-    assert np.array_equal(g.neighbour_count(x), full)
-    rows = np.flatnonzero(x)
-    assert np.array_equal(g.scatter_count(rows), full)
+    rows = np.sort(np.random.default_rng(2).choice(g.n, 900, replace=False))
     deg = g.degree[rows]
     ends = np.cumsum(deg)
     assert np.array_equal(

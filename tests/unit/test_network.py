@@ -41,8 +41,8 @@ def test_graph_is_symmetric_without_self_loops_or_duplicates():
 
 def test_complete_graph_counts_every_other_active_person():
     g = SocialGraph(4, complete=True)
-    x = np.array([1, 0, 1, 1], dtype=np.float32)
-    assert g.neighbour_count(x).tolist() == [2, 3, 2, 2]
+    active = np.array([True, False, True, True])
+    assert g.count_among(np.arange(4), active).tolist() == [2, 3, 2, 2]
     picks = g.random_neighbour(np.array([0, 1, 2, 3]), np.array([0.0, 0.0, 0.99, 0.99]))
     assert picks.tolist() == [1, 0, 3, 2]  # never oneself
 

@@ -6,8 +6,8 @@ they hold less than a tenth of all ties (GATHER_SHARE); otherwise it runs the CS
 every tie and picks the members' entries. This times both on one graph for a range of member shares (a tenth of the
 members visited yesterday) and prints the median of 7 runs.
 
-    python benchmarks/bench_scatter.py            # 1e6 people, mean degree 10
-    python benchmarks/bench_scatter.py --people 1e5
+    python benchmarks/bench_gather.py            # 1e6 people, mean degree 10
+    python benchmarks/bench_gather.py --people 1e5
 """
 
 from __future__ import annotations
