@@ -36,9 +36,7 @@ class Backend:
 
     def to_numpy(self, a) -> np.ndarray:
         """A host (numpy) copy of `a`, whatever device it lives on."""
-        if self.on_device and hasattr(a, "get"):
-            return a.get()
-        return np.asarray(a)
+        return to_host(a)
 
     def asarray(self, a, dtype=None):
         """`a` as an array of this backend."""
@@ -80,6 +78,11 @@ def gpu_available() -> bool:
     except BackendUnavailable:
         return False
     return True
+
+
+def to_host(a) -> np.ndarray:
+    """`a` as a numpy array: copied from the GPU for a cupy array, as it is otherwise."""
+    return a.get() if hasattr(a, "get") else np.asarray(a)
 
 
 def xp_of(*arrays) -> ModuleType:

@@ -46,11 +46,8 @@ class Today:
     boosts: list = field(default_factory=list)  # (rows, engagement boost) pairs
     invited: referral.ReferralOutcome | None = None
     staying: object = None  # `members` less today's leavers
-    joined: list = field(default_factory=list)  # rows admitted today, one array per channel
-
-    def members_at_end(self, xp):
-        """Members at the end of the day (not sorted)."""
-        return xp.concatenate([self.staying, *[xp.asarray(r) for r in self.joined]])
+    visitors_staying: object = None  # `visitors` less today's leavers
+    members_end: object = None  # members at the end of the day: `staying` and today's newcomers (not sorted)
 
 
 def visit(model, d: Today) -> None:
@@ -192,6 +189,7 @@ def leave(model, d: Today) -> None:
     model.groups.leave(table.group, leaving)
     table.remove(leaving, model.day)
     d.staying = rows[table.is_member[rows]]
+    d.visitors_staying = d.visitors[table.is_member[d.visitors]]
     model.count.members -= len(leaving)
     model.tally.leaves = len(leaving)
 
@@ -199,13 +197,13 @@ def leave(model, d: Today) -> None:
 def arrive(model, d: Today) -> None:
     """Referral, campaign and organic joins; a person joins through the first that applies."""
     m, table, xp, invited = model.cfg.member, model.table, model.backend.xp, d.invited
+    joined = []  # host rows admitted today, one array per channel
     if invited is not None and len(invited.joiners):
-        joined = model.admit(
+        joined.append(model.admit(
             invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus,
             preferred=table.group[invited.inviters],
-        )
-        d.joined.append(joined)
-        seated = xp.isin(invited.joiners, xp.asarray(joined))  # all of them unless groups are full
+        ))
+        seated = xp.isin(invited.joiners, xp.asarray(joined[0]))  # all of them unless groups are full
         invited.joiners, invited.inviters = invited.joiners[seated], invited.inviters[seated]
         table.inviter[invited.joiners] = invited.inviters.astype(table.inviter.dtype)
         model.tally.referral_rewards = model.policies.referral.pay_rewards(table, invited.inviters)
@@ -214,8 +212,17 @@ def arrive(model, d: Today) -> None:
         model.reach_today, n_eligible, model.cfg.policy.acquisition.p_convert, m.p_discover_per_day
     )
     bound = min(1.0, (p_campaign + p_organic) * model.affinity_max)  # nobody's chance is higher
-    if bound <= 0:
-        return
+    if bound > 0:
+        campaign, organic = _campaign_and_organic_joiners(model, bound, n_eligible, p_campaign, p_organic)
+        joined.append(model.admit(campaign, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus))
+        joined.append(model.admit(organic, Channel.ORGANIC, m.engagement_join))
+    d.members_end = xp.concatenate([d.staying, *(xp.asarray(rows) for rows in joined)])
+
+
+def _campaign_and_organic_joiners(model, bound: float, n_eligible: int, p_campaign: float, p_organic: float):
+    """Today's campaign and organic joiners among those who can still join, whose chances are all
+    at most `bound`."""
+    table, xp = model.table, model.backend.xp
     draws = model.streams.rows("acquisition", model.day)
     if acquisition.lottery_size(table.n, bound) < n_eligible:  # a few of many: draw just those
         rows, u = acquisition.lottery(table.n, bound, model.streams.day("acquisition", model.day), draws, xp)
@@ -226,9 +233,7 @@ def arrive(model, d: Today) -> None:
         u = draws.uniform(rows)
         below = u < bound
         rows, u = rows[below], u[below]
-    campaign, organic = acquisition.joiners(rows, u, table.affinity[rows], p_campaign, p_organic)
-    d.joined.append(model.admit(campaign, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus))
-    d.joined.append(model.admit(organic, Channel.ORGANIC, m.engagement_join))
+    return acquisition.joiners(rows, u, table.affinity[rows], p_campaign, p_organic)
 
 
 def award_points(model, d: Today) -> None:
@@ -237,9 +242,9 @@ def award_points(model, d: Today) -> None:
     if not policy.active:
         return
     inviters = d.invited.inviters if d.invited is not None else xp.zeros(0, dtype=xp.int64)
-    visitors = d.visitors[table.is_member[d.visitors]]  # those who left today earn nothing
-    tiers.award_points(table.points, visitors, d.posters, d.repliers, model.attended_today, inviters, policy.cfg)
-    members = d.members_at_end(xp)
+    # those who left today earn nothing for their visit
+    tiers.award_points(table.points, d.visitors_staying, d.posters, d.repliers, model.attended_today, inviters, policy.cfg)
+    members = d.members_end
     table.tier[members] = tiers.tiers_from_points(table.points[members], policy.thresholds())
     model.count.by_tier = model.backend.to_numpy(xp.bincount(table.tier[members], minlength=len(Tier))).astype(np.int64)
     model.tally.cost_perks = model.count.by_tier[Tier.VIP] * policy.cfg.vip_perk_cost_per_day

@@ -227,7 +227,7 @@ class CommunityModel(mesa.Model):
         member_day.arrive(self, today)
         member_day.award_points(self, today)
         staff.end_day(self)
-        self.tally.mean_engagement = self._mean_engagement(today.members_at_end(self.backend.xp))
+        self.tally.mean_engagement = self._mean_engagement(today.members_end)
         self.recorder.record(self.day, self)
         self.update_stage()
 
@@ -321,9 +321,8 @@ class CommunityModel(mesa.Model):
 
     def group_activity_floor(self, min_members: int = 20) -> float:
         """Daily active share of the quietest group with at least `min_members` members."""
-        if self.today is not None and self.today.staying is not None:  # today's rows, already gathered
-            rows = self.today.members_at_end(self.backend.xp)
-            visitors = self.today.visitors[self.table.is_member[self.today.visitors]]
+        if self.today is not None and self.today.members_end is not None:  # today's rows, already gathered
+            rows, visitors = self.today.members_end, self.today.visitors_staying
         else:
             rows = self.member_rows()
             visitors = rows[self.table.active[rows]]

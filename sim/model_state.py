@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 
 from sim.agents import EventPlanner, Expert, GrowthOfficer, Moderator
-from sim.backend import get_backend
+from sim.backend import get_backend, to_host
 from sim.config import ConfigError, SimConfig
 from sim.lifecycle import Stage, StageSnapshot
 from sim.mechanics.groups import Groups
@@ -77,10 +77,6 @@ class CheckpointError(ConfigError):
     """A checkpoint that cannot be written or read; the message is one line for the user."""
 
 
-def _host(a) -> np.ndarray:
-    return a.get() if hasattr(a, "get") else np.asarray(a)
-
-
 def plain(owner: str, state: dict) -> dict:
     """Plain values as they are, numpy scalars tagged with their dtype; anything else refused."""
     out = {}
@@ -132,7 +128,7 @@ def state_of(model: CommunityModel) -> tuple[dict[str, np.ndarray], dict]:
 
 def _arrays(model: CommunityModel) -> dict[str, np.ndarray]:
     g = model.graph.host
-    arrays = {f"table.{k}": _host(v) for k, v in model.table.arrays().items()}
+    arrays = {f"table.{k}": to_host(v) for k, v in model.table.arrays().items()}
     arrays |= {f"ties.{k}": v for k, v in model.ties.arrays().items()}
     arrays |= {
         "groups.size": model.groups.size,
@@ -140,7 +136,7 @@ def _arrays(model: CommunityModel) -> dict[str, np.ndarray]:
         "count.by_channel": model.count.by_channel,
         "count.by_tier": model.count.by_tier,
         "tally.joins": model.tally.joins,
-        "attended_today": _host(model.attended_today),
+        "attended_today": to_host(model.attended_today),
         "newcomers_waiting": np.asarray(model.newcomers_waiting, dtype=np.int64),
         "recorder.values": model.recorder.values[: model.recorder.last_day + 1],
     }

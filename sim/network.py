@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from sim.backend import xp_of
+from sim.backend import to_host, xp_of
 from sim.config import ConfigError, NetworkConfig
 from sim.rng import RngStreams
 
@@ -26,10 +26,6 @@ from sim.rng import RngStreams
 # 1/GATHER_SHARE of all ties; beyond, the mat-vec's streaming read is faster (a gathered tie costs
 # about ten times a tie of the mat-vec: benchmarks/bench_gather.py, docs/performance.md).
 GATHER_SHARE = 10
-
-
-def _to_host(a) -> np.ndarray:
-    return a.get() if hasattr(a, "get") else np.asarray(a)
 
 
 def _owners(counts, ends, total: int, xp, search: bool | None = None):
@@ -143,18 +139,6 @@ class SocialGraph:
             return self.n * (self.n - 1) // 2
         return len(self.indices) // 2
 
-    def _friend_lists(self, rows):
-        """The friend lists of `rows`, concatenated: (friends, owner index of each, degrees, ends)."""
-        xp = xp_of(rows)
-        start = self.indptr[rows].astype(xp.int64)
-        deg = self.indptr[rows + 1] - start
-        ends = xp.cumsum(deg)
-        total = int(ends[-1]) if len(ends) else 0
-        # position k of the gathered list reads tie start[j] + (k - first[j]) of its owner j
-        owner = _owners(deg, ends, total, xp)
-        friends = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
-        return friends, owner, deg, ends
-
     def count_among(self, rows, flag):
         """For each person in `rows`, how many of their friends have `flag` set (float32).
 
@@ -175,7 +159,13 @@ class SocialGraph:
     def _gather_count(self, rows, flag):
         """count_among by reading the friend lists of `rows` (whatever share of ties they hold)."""
         xp = xp_of(rows)
-        friends, _, deg, ends = self._friend_lists(rows)
+        start = self.indptr[rows].astype(xp.int64)
+        deg = self.indptr[rows + 1] - start
+        ends = xp.cumsum(deg)
+        total = int(ends[-1])
+        # position k of the gathered list reads tie start[j] + (k - first[j]) of its owner j
+        owner = _owners(deg, ends, total, xp)
+        friends = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
         running = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(flag[friends], dtype=xp.int64)])
         return (running[ends] - running[ends - deg]).astype(xp.float32)
 
@@ -202,7 +192,7 @@ class SocialGraph:
     def to_networkx(self, mask: np.ndarray | None = None) -> nx.Graph:
         """The graph (or the subgraph induced by `mask`, e.g. today's members) as networkx."""
         if self.host is not self:  # a device copy: snapshots are taken from the host arrays
-            return self.host.to_networkx(None if mask is None else _to_host(mask))
+            return self.host.to_networkx(None if mask is None else to_host(mask))
         nodes = np.arange(self.n) if mask is None else np.flatnonzero(mask)
         g = nx.Graph()
         g.add_nodes_from(nodes.tolist())

@@ -94,11 +94,6 @@ class MemberTable:
         self.affinity = xp.ones(n, dtype=np.float32)
 
     @property
-    def eligible(self) -> np.ndarray:
-        """People who can still join: never joined before (leavers do not come back; assumption)."""
-        return self.joined_day == NEVER
-
-    @property
     def n_members(self) -> int:
         """Members today."""
         return int(self.is_member.sum())

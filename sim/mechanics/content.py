@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sim.backend import xp_of
+from sim.backend import to_host, xp_of
 
 
 def stale_factor(half_life_days: float) -> float:
@@ -31,6 +31,4 @@ def posts_written(post_rate_of_posters, rng):
     """Posts by each member who posts today: 1 + Poisson(rate), so prolific members write several
     a day (the heavy tail of participation inequality is not capped at one post a day). Drawn on
     the host (a few numbers a day), returned on the rates' device."""
-    xp = xp_of(post_rate_of_posters)
-    rates = post_rate_of_posters.get() if hasattr(post_rate_of_posters, "get") else post_rate_of_posters
-    return xp.asarray(1 + rng.poisson(rates))
+    return xp_of(post_rate_of_posters).asarray(1 + rng.poisson(to_host(post_rate_of_posters)))

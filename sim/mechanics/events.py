@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.backend import xp_of
+from sim.backend import to_host, xp_of
 
 
 def attendees(member_rows, engagement, capacity: int, draws):
@@ -24,6 +24,6 @@ def attendees(member_rows, engagement, capacity: int, draws):
 
 def meet_ups(rows, ties_per_attendee: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Random pairs of attendees who become friends (about ties_per_attendee each; host arrays)."""
-    rows = rows.get() if hasattr(rows, "get") else np.asarray(rows)
+    rows = to_host(rows)
     n_pairs = int(rng.poisson(ties_per_attendee * len(rows) / 2)) if len(rows) > 1 else 0
     return rng.choice(rows, n_pairs), rng.choice(rows, n_pairs)

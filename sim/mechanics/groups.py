@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.backend import to_host, xp_of
+
 NO_GROUP = -1
 
 
@@ -48,12 +50,12 @@ class Groups:
         Returns:
             (host rows that got a seat, number of groups opened).
         """
-        rows = _host(rows).astype(np.int64)
+        rows = to_host(rows).astype(np.int64)
         if not len(rows):
             return rows, 0
         assigned = np.full(len(rows), NO_GROUP, dtype=np.int64)
         if preferred is not None:
-            preferred = _host(preferred)
+            preferred = to_host(preferred)
             for k in np.flatnonzero(preferred >= 0):  # invited newcomers: few per day
                 g = preferred[k]
                 if self.size[g] < self.capacity:
@@ -72,12 +74,13 @@ class Groups:
             assigned[take] = g
             self.size[g] += len(take)
         placed = assigned != NO_GROUP
-        group_of[_like(group_of, rows[placed])] = _like(group_of, assigned[placed].astype(np.int32))
+        xp = xp_of(group_of)  # the table's device
+        group_of[xp.asarray(rows[placed])] = xp.asarray(assigned[placed].astype(np.int32))
         return rows[placed], opened
 
     def leave(self, group_of, rows) -> None:
         """Members in `rows` leave their groups."""
-        g = _host(group_of[rows])
+        g = to_host(group_of[rows])
         g = g[g >= 0]
         self.size -= np.bincount(g, minlength=len(self.size))
         group_of[rows] = NO_GROUP
@@ -90,19 +93,6 @@ class Groups:
 
     def activity(self, group_of, member_rows, active_rows) -> tuple[np.ndarray, np.ndarray]:
         """Members and active members of every group (from the rows of each)."""
-        members = np.bincount(_host(group_of[member_rows]), minlength=len(self.size))
-        actives = np.bincount(_host(group_of[active_rows]), minlength=len(self.size))
+        members = np.bincount(to_host(group_of[member_rows]), minlength=len(self.size))
+        actives = np.bincount(to_host(group_of[active_rows]), minlength=len(self.size))
         return members, actives
-
-
-def _host(a) -> np.ndarray:
-    return a.get() if hasattr(a, "get") else np.asarray(a)
-
-
-def _like(target, a):
-    """`a` on the device of `target`."""
-    if isinstance(target, np.ndarray):
-        return a
-    import cupy  # noqa: PLC0415 - only for a table in GPU memory
-
-    return cupy.asarray(a)

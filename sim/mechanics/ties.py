@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.backend import xp_of
-
-
-def _host(a) -> np.ndarray:
-    return a.get() if hasattr(a, "get") else np.asarray(a)
+from sim.backend import to_host, xp_of
 
 
 class InteractionTies:
@@ -38,7 +34,7 @@ class InteractionTies:
 
     def add(self, a, b) -> int:
         """Add ties a[i]-b[i] (self-ties and repeats of known ties are dropped); returns how many were new."""
-        a, b = _host(a).astype(np.int64), _host(b).astype(np.int64)
+        a, b = to_host(a).astype(np.int64), to_host(b).astype(np.int64)
         keep = a != b
         lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
         candidates = np.unique(lo * self.n + hi)
@@ -69,8 +65,8 @@ class InteractionTies:
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """Both ends of every tie (host arrays)."""
-        return _host(self._a), _host(self._b)
+        return to_host(self._a), to_host(self._b)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The state as plain arrays (for checkpoints)."""
-        return {"a": _host(self._a), "b": _host(self._b)}
+        return {"a": to_host(self._a), "b": to_host(self._b)}
