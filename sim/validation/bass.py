@@ -114,11 +114,7 @@ def check_bass_recovery(size: Size) -> PatternResult:
 
 def check_marketing_only(size: Size) -> PatternResult:
     """Without word of mouth the Bass fit puts (almost) everything in p: q below a tenth of p."""
-    rows = []
-    for seed in size.seeds:
-        cfg = mean_field_config(seed, size.n_mean_field).replace(**{"policy.referral.name": "none"})
-        p, q = fit_bass(*_cumulative_share(cfg))
-        rows.append({"seed": seed, "p": p, "q": q})
+    rows = _fits_per_seed(size, {"policy.referral.name": "none"})
     ok = all(r["q"] <= 0.1 * r["p"] and abs(r["p"] / P_PER_DAY - 1) <= 0.15 for r in rows)
     return PatternResult(
         "bass_marketing_only",
@@ -136,13 +132,7 @@ def check_marketing_only(size: Size) -> PatternResult:
 
 def check_word_of_mouth_only(size: Size) -> PatternResult:
     """Without discovery the Bass fit puts (almost) everything in q: p below a twentieth of q."""
-    rows = []
-    for seed in size.seeds:
-        cfg = mean_field_config(seed, size.n_mean_field).replace(
-            **{"member.p_discover_per_day": 0.0}
-        )
-        p, q = fit_bass(*_cumulative_share(cfg))
-        rows.append({"seed": seed, "p": p, "q": q})
+    rows = _fits_per_seed(size, {"member.p_discover_per_day": 0.0})
     ok = all(r["p"] <= 0.05 * r["q"] and abs(r["q"] / Q_PER_DAY - 1) <= 0.25 for r in rows)
     return PatternResult(
         "bass_word_of_mouth_only",
@@ -156,6 +146,15 @@ def check_word_of_mouth_only(size: Size) -> PatternResult:
         f"complete graph, {size.n_mean_field:,} people, 200 days",
         {"per_seed": rows},
     )
+
+
+def _fits_per_seed(size: Size, changes: dict) -> list[dict]:
+    """Bass's p and q fitted to the mean-field run with `changes`, one row per seed."""
+    rows = []
+    for seed in size.seeds:
+        p, q = fit_bass(*_cumulative_share(mean_field_config(seed, size.n_mean_field).replace(**changes)))
+        rows.append({"seed": seed, "p": p, "q": q})
+    return rows
 
 
 def _mean(rows: list[dict], keys) -> dict[str, float]:
