@@ -28,7 +28,29 @@ from enum import IntEnum
 
 import numpy as np
 
-from sim.config import LifecycleConfig
+from sim.schema import param
+
+
+@dataclass(frozen=True)
+class LifecycleConfig:
+    """Stage-detector thresholds (see sim/lifecycle.py for the rationale of each)."""
+
+    min_dwell_days: int = param(14, lo=0, hi=10_000, help="days a stage lasts at least", source="assumption")
+    window_days: int = param(28, lo=1, hi=10_000, help="window for growth and activity averages", source="assumption")
+    grow_min_members: int = param(100, lo=1, hi=10**9, help="CREATE -> GROW: members", source="assumption")
+    grow_min_growth_per_week: float = param(0.05, lo=0.0, hi=100.0, help="CREATE -> GROW: weekly growth", source="assumption")
+    active_min_members: int = param(500, lo=1, hi=10**9, help="GROW -> ACTIVE: members", source="assumption")
+    active_min_active_share: float = param(0.2, lo=0.0, hi=1.0, help="GROW -> ACTIVE: daily active share", source="assumption")
+    mature_max_growth_per_week: float = param(0.02, lo=0.0, hi=100.0, help="ACTIVE -> MATURE: weekly growth below", source="assumption")
+    mature_min_member_content_share: float = param(0.5, lo=0.0, hi=1.0, help="ACTIVE -> MATURE: member-written share of posts", source="assumption")
+    expansion_min_groups: int = param(5, lo=1, hi=10**9, help="MATURE -> EXPANSION: chat groups (or segments below)", source="assumption")
+    expansion_min_segments: int = param(2, lo=1, hi=10**6, help="MATURE -> EXPANSION: population segments with a foothold", source="assumption")
+    segment_foothold_share: float = param(0.05, lo=0.0, hi=1.0, help="share of members a segment needs to count as reached", source="assumption")
+    expansion_min_growth_per_week: float = param(0.01, lo=0.0, hi=100.0, help="MATURE -> EXPANSION: weekly growth", source="assumption")
+    decline_max_active_share: float = param(0.03, lo=0.0, hi=1.0, help="DECLINE when active share falls below", source="assumption")
+    decline_min_shrink_per_week: float = param(0.02, lo=0.0, hi=1.0, help="DECLINE when weekly shrinkage exceeds", source="assumption")
+    recover_min_growth_per_week: float = param(0.0, lo=-1.0, hi=100.0, help="DECLINE -> last healthy stage: weekly growth at least (and twice the decline active share)", source="assumption")
+
 
 
 class Stage(IntEnum):

@@ -61,9 +61,9 @@ def visit(model, d: Today) -> None:
     d.social = engagement.social_pull(friends, m.social_saturation_friends)
     e = table.engagement[rows]
     p_visit = engagement.visit_probability(e, d.content_value, d.social, m)
-    if model.policies.events.cfg.name != "none":
+    if model.policies.events.visit_lift > 0:
         lifted = table.lift_until[rows] >= day
-        p_visit = xp.where(lifted, xp.minimum(1.0, p_visit + e * model.policies.events.cfg.visit_lift), p_visit)
+        p_visit = xp.where(lifted, xp.minimum(1.0, p_visit + e * model.policies.events.visit_lift), p_visit)
     p_visit = p_visit * np.float32(1.0 - model.cfg.moderation.toxicity_visit_effect * model.toxicity)
     d.visited = model.streams.rows("activity", day).uniform(rows) < p_visit
     table.active[rows] = d.visited  # only members can have visited yesterday: this clears them all
@@ -156,7 +156,7 @@ def value(model, d: Today) -> None:
 def invite(model, d: Today) -> None:
     """Visitors invite friends (who join in `arrive`)."""
     policy, table = model.policies.referral, model.table
-    if policy.cfg.name == "none":
+    if not policy.invites:
         return
     d.invited = referral.invite(
         d.visitors, policy.invite_propensity(table, d.visitors), table.joined_day, model.graph,
@@ -206,7 +206,9 @@ def arrive(model, d: Today) -> None:
         seated = xp.isin(invited.joiners, xp.asarray(joined[0]))  # all of them unless groups are full
         invited.joiners, invited.inviters = invited.joiners[seated], invited.inviters[seated]
         table.inviter[invited.joiners] = invited.inviters.astype(table.inviter.dtype)
-        model.tally.referral_rewards = model.policies.referral.pay_rewards(table, invited.inviters)
+        paid = model.policies.referral.rewarded(table, invited.inviters)
+        table.rewarded_joins[paid] += 1
+        model.tally.referral_rewards = float(len(paid) * model.policies.referral.cfg.reward_per_join)
     n_eligible = table.n - model.count.ever_joined  # people who never joined (leavers do not return)
     p_campaign, p_organic = acquisition.join_chances(
         model.reach_today, n_eligible, model.cfg.policy.acquisition.p_convert, m.p_discover_per_day

@@ -266,9 +266,6 @@ class CommunityModel(mesa.Model):
         self.tally.joins[channel] += len(rows)
         if channel != Channel.FOUNDER:
             self.newcomers_waiting.extend(rows.tolist())
-        if self.graph.n <= self.cfg.member_agents_max_people:  # small runs: a Mesa agent per member
-            for row in rows.tolist():
-                self.member(row)
         return rows
 
     def _seed_new_groups(self, opened: int) -> None:

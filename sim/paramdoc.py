@@ -7,18 +7,13 @@ parameter's default, range, meaning and source is documented in one place that c
 from __future__ import annotations
 
 import dataclasses
-import typing
 
 from sim.config import SimConfig
+from sim.schema import declared_fields
 
 
-def _rows(cls, prefix: str = ""):
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        tp = hints[f.name]
-        if dataclasses.is_dataclass(tp):
-            yield from _rows(tp, f"{prefix}{f.name}.")
-            continue
+def _rows():
+    for key, f, tp in declared_fields(SimConfig):
         meta = f.metadata
         if meta.get("choices"):
             allowed = ", ".join(map(str, meta["choices"]))
@@ -27,7 +22,7 @@ def _rows(cls, prefix: str = ""):
         else:
             allowed = tp.__name__
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        yield f"{prefix}{f.name}", default, allowed, meta.get("help", ""), meta.get("source", "assumption")
+        yield key, default, allowed, meta["help"], meta["source"]
 
 
 def render() -> str:
@@ -35,14 +30,16 @@ def render() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `sim/config.py` by `python -m sim.paramdoc > docs/parameters.md`. Scenario presets",
-        "(`scenarios/`) and policy options (`configs/policy/`) override some of these defaults.",
-        "`assumption` marks a value chosen for plausibility, not taken from a source.",
+        "Generated from the config schema (`sim/config.py` and the groups it assembles) by",
+        "`python -m sim.paramdoc > docs/parameters.md`. Scenario presets (`scenarios/`) and policy",
+        "presets (`configs/policy/`) override some of these defaults. A source is a citation,",
+        "`assumption: <why this value>` for a value chosen without one, or `setting: <what it chooses>`",
+        "for a choice of the run rather than a fact about communities.",
         "",
         "| key | default | allowed | meaning | source |",
         "|---|---|---|---|---|",
     ]
-    for key, default, allowed, meaning, source in _rows(SimConfig):
+    for key, default, allowed, meaning, source in _rows():
         lines.append(f"| `{key}` | `{default!r}` | {allowed} | {meaning} | {source} |")
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.backend import xp_of
-from sim.operations_config import TierPolicyConfig
+from sim.policies.tiers import TierPolicyConfig
 
 
 def award_points(points, visitor_rows, poster_rows, replier_rows, attended_rows, inviter_rows, cfg: TierPolicyConfig) -> None:

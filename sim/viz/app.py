@@ -18,7 +18,7 @@ from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.lifecycle import Stage
-from sim.policies import REFERRAL_POLICIES
+from sim.policies import referral as referral_policies
 from sim.viz.dashboard import STAGE_COLOURS
 from sim.viz.draw import (
     colour_modes,
@@ -59,7 +59,7 @@ def model_params() -> dict:
         "referral": {
             "type": "Select",
             "value": cfg.policy.referral.name,
-            "values": list(REFERRAL_POLICIES),
+            "values": list(referral_policies.POLICIES),
             "label": "裂变策略 referral policy",
         },
         "n_moderators": Slider("管理员 moderators", cfg.staff.n_moderators, 0, 5, 1),

@@ -17,7 +17,6 @@ WORLD = {
     "seed",
     "days",
     "backend",
-    "member_agents_max_people",
     "network",
     "founders",
     "output",
