@@ -28,14 +28,13 @@ from sim.config import ConfigError, SimConfig
 from sim.lifecycle import Stage
 from sim.metrics import METRICS
 from sim.model import CommunityModel
-from sim.model_state import ROSTERS, CheckpointError, rebuild, staff_state, state_of, table_layout
+from sim.model_state import CheckpointError, rebuild, staff_state, state_of, table_layout
 from sim.recorder import DONE_MARKER, atomic_write_bytes, atomic_write_json, is_done, mark_done
 
-__all__ = ["ROSTERS", "CheckpointError", "Checkpointer", "ConfigError", "find", "is_done", "load", "read", "save",
-           "staff_state"]  # fmt: skip
+__all__ = ["CheckpointError", "Checkpointer", "ConfigError", "find", "is_done", "load", "read", "save", "staff_state"]
 
 FORMAT = "community-sim checkpoint"
-FORMAT_VERSION = 2  # bump when the layout of state.npz / state.json changes (2: first_reply_day)
+FORMAT_VERSION = 3  # bump when the layout of state.npz / state.json changes (3: the community state and the staff roster)
 STATE_FILE, META_FILE = "state.npz", "state.json"
 
 
@@ -157,7 +156,7 @@ class Checkpointer:
     def after_day(self, model: CommunityModel) -> Path | None:
         """Save if today is a checkpoint day; returns the folder written, if any."""
         changed = (
-            self.at_stage_change and model.day > 0 and model.stage_log[-1].first_day == model.day
+            self.at_stage_change and model.day > 0 and model.state.stage_log[-1].first_day == model.day
         )
         if changed or (self.every and model.day % self.every == 0):
             return save(model, self.dir / folder_name(model.day, model.stage), self.run_dir)

@@ -21,12 +21,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sim import staff
 from sim.checkpoint import CheckpointError, find, load, read
 from sim.config import ConfigError, SimConfig
 from sim.model import CommunityModel
 from sim.playbook import stage_config
-from sim.policies import Policies
 from sim.recorder import is_done
 
 EXIT_BAD_INPUT = 2
@@ -120,21 +118,16 @@ def continue_from(
         model.base_cfg,
         {"days": model.day + days, **settings, **({"seed": seed} if new_seed else {})},
     )
-    model.base_cfg = base
-    if new_seed:
-        model.streams = type(model.streams)(base.seed)
     if changes:
-        in_force = {
-            k: v for k, v in changes.items() if not k.startswith("playbook")
-        }  # DECLINE builds on it
-        model.cfg = stage_config(base, model.stage, current=with_overrides(model.cfg, in_force))
-        model.policies = Policies.from_config(model.cfg.policy)
-        staff.sync_headcount(model)
+        in_force = {k: v for k, v in changes.items() if not k.startswith("playbook")}  # DECLINE builds on it
+        model.operate_under(base, stage_config(base, model.stage, current=with_overrides(model.cfg, in_force)))
+    else:  # the same community and staff, on more days or another seed
+        model.operate_under(base, model.cfg, sync_staff=False)
     if changes or new_seed:
         label = (
             ", ".join(f"{k}={v}" for k, v in changes.items() if not isinstance(v, dict)) or "fork"
         )
-        model.log_event("fork", label, {"overrides": changes, "seed": base.seed})
+        model.note("fork", label, {"overrides": changes, "seed": base.seed})
     return model
 
 

@@ -110,6 +110,36 @@ def weekly_trend(members) -> float:
     return float(slope * 7.0 / y.mean())
 
 
+def snapshot(column, window_days: int, n_groups: int, segments_reached: int) -> StageSnapshot:
+    """The detector's view of the last `window_days` days.
+
+    Args:
+        column: the recorded daily series by metric name, days 0..today (`column("members")`).
+        window_days: the detection window.
+        n_groups: chat groups with members today.
+        segments_reached: population segments where the community has a foothold today.
+    """
+    members = column("members")
+    day = len(members) - 1
+    first = max(0, day - window_days)
+    window = slice(first + 1, day + 1)
+    start = members[first]
+    active = column("daily_active")[window].sum()
+    members_start = members[first:day].sum()
+    posts_m = column("posts_member")[window].sum()
+    posts_e = column("posts_expert")[window].sum()
+    leaves = column("leaves")[window].sum()
+    return StageSnapshot(
+        members=int(members[-1]),
+        growth_per_week=float(weekly_trend(members[first:])),
+        active_share=float(active / members_start) if members_start else 0.0,
+        member_content_share=float(posts_m / (posts_m + posts_e)) if posts_m + posts_e else 0.0,
+        n_groups=n_groups,
+        segments_reached=segments_reached,
+        retention=float(1.0 - leaves / start) if start else 1.0,
+    )
+
+
 def next_stage(
     current: Stage, days_in_stage: int, snap: StageSnapshot, cfg: LifecycleConfig, resume: Stage = Stage.CREATE
 ) -> Stage:

@@ -11,6 +11,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim.backend import xp_of
+
 
 class Channel(IntEnum):
     """How a member came in (code stored in `MemberTable.channel`)."""
@@ -92,6 +94,10 @@ class MemberTable:
         self.lift_until = xp.full(n, NEVER, dtype=np.int32)
         self.group = xp.full(n, -1, dtype=np.int32)
         self.affinity = xp.ones(n, dtype=np.float32)
+
+    def member_rows(self):
+        """Rows of today's members, sorted (on the table's device)."""
+        return xp_of(self.is_member).flatnonzero(self.is_member)
 
     @property
     def n_members(self) -> int:

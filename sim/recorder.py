@@ -41,11 +41,11 @@ class Recorder:
         self.values = np.full((days + 1, len(metrics)), np.nan)
         self.last_day = -1
 
-    def record(self, day: int, model) -> None:
-        """Read every metric off the model for `day`."""
+    def record(self, day: int, state) -> None:
+        """Read every metric off the community state (sim/state.py) for `day`."""
         if day >= len(self.values):  # a run stepped past its planned days
             self.values = np.vstack([self.values, np.full_like(self.values, np.nan)])
-        self.values[day] = [m.read(model) for m in self.metrics]
+        self.values[day] = [m.read(state) for m in self.metrics]
         self.last_day = day
 
     def set(self, day: int, name: str, value: float) -> None:
@@ -56,6 +56,13 @@ class Recorder:
         """Values of metric `name` for days 0..upto (default: up to the last recorded day)."""
         end = self.last_day if upto is None else upto
         return self.values[: end + 1, self.index[name]]
+
+    def restore(self, values: np.ndarray) -> None:
+        """Take back the days `values` recorded (rows = days 0..), e.g. from a checkpoint."""
+        if len(values) > len(self.values):
+            self.values = np.full((len(values), len(self.metrics)), np.nan)
+        self.values[: len(values)] = values
+        self.last_day = len(values) - 1
 
     def frame(self) -> pd.DataFrame:
         """The recorded days as a tidy DataFrame (column `day` first)."""

@@ -11,8 +11,12 @@ their own number, a hash of (seed, stream, day, slot, person), so a day costs in
 people asked about, and a person's number does not depend on who else is asked: common random
 numbers hold person by person between policies, and the CPU and the GPU draw the same numbers.
 
-`day(name, day)` is numpy's Philox (4x64-10) keyed as above, always on the host: the staff's few
-decisions, Poisson post counts, the size and sample of the day's join lottery.
+`day(name, day)` is numpy's Philox (4x64-10) keyed as above, always on the host: the model's few
+daily decisions, Poisson post counts, the size and sample of the day's join lottery.
+
+A staff agent draws from its own slot: `agent(name, day, staff_id)` (a host generator) and
+`agent_rows(name, day, staff_id)` (per-person numbers), keyed by the agent's staff number as well,
+so two agents never share numbers and hiring one more leaves every other agent's draws unchanged.
 """
 
 from __future__ import annotations
@@ -109,12 +113,21 @@ class RngStreams:
         base = _splitmix((self.seed * _GOLDEN) & _MASK64 ^ _name_word(name))
         return RowDraws(_splitmix(base ^ (int(day) & _MASK64)))
 
+    def agent(self, name: str, day: int, staff_id: int) -> np.random.Generator:
+        """A fresh host generator for staff agent `staff_id`'s draws of stream `name` on `day`."""
+        return self._host(name, day, slot=int(staff_id) + 1)
+
+    def agent_rows(self, name: str, day: int, staff_id: int) -> RowDraws:
+        """Per-person uniforms of stream `name` on `day`, for staff agent `staff_id` alone."""
+        base = self.rows(name, day)._base
+        return RowDraws(_splitmix(base ^ ((int(staff_id) + 1) * 0xA0761D6478BD642F & _MASK64)))
+
     def setup(self, name: str) -> np.random.Generator:
         """A host generator for set-up decisions of family `name` (graph, founders, traits)."""
         return self._host(name, self.SETUP_DAY)
 
-    def _host(self, name: str, day: int) -> np.random.Generator:
-        counter = np.array([0, 0, int(day) & _MASK64, 0], dtype=np.uint64)
+    def _host(self, name: str, day: int, slot: int = 0) -> np.random.Generator:
+        counter = np.array([0, 0, int(day) & _MASK64, int(slot)], dtype=np.uint64)
         return np.random.Generator(
             np.random.Philox(key=stream_key(self.seed, name), counter=counter)
         )

@@ -81,7 +81,7 @@ def run(
 def stage_table(model: CommunityModel) -> pd.DataFrame:
     """The stage timeline: one row per spell, with the criteria values at entry."""
     rows = []
-    spells = model.stage_log
+    spells = model.state.stage_log
     for k, spell in enumerate(spells):
         last = spells[k + 1].first_day - 1 if k + 1 < len(spells) else model.day
         rows.append(
@@ -102,7 +102,7 @@ def stage_table(model: CommunityModel) -> pd.DataFrame:
 def events_table(model: CommunityModel) -> pd.DataFrame:
     """What happened when (stage changes, playbook switches, groups opened, staff changes)."""
     rows = [{"day": e["day"], "kind": e["kind"], "label": e["label"],
-             "detail": json.dumps(e["detail"], ensure_ascii=False, default=str)} for e in model.events_log]
+             "detail": json.dumps(e["detail"], ensure_ascii=False, default=str)} for e in model.state.events_log]
     return pd.DataFrame(rows, columns=["day", "kind", "label", "detail"])
 
 

@@ -7,6 +7,11 @@ the number of campaign joins is binomial around reach x p_convert. Every chance 
 person's affinity for the community (mean 1): the most interested join first, so the pool left
 behind is harder to convert and growth slows as the interested part of the market is used up
 (heterogeneous adoption propensity: Bemmaor 1994; Van den Bulte & Stremersch 2004).
+
+`join_chance` is a person's chance of joining through any channel: the channel's base chance today
+times the person's affinity, at most 1. Campaign and organic base chances come from
+`base_chances`; an invited friend's base chance is the referral policy's `p_accept`
+(sim/mechanics/referral.py uses the same function).
 """
 
 from __future__ import annotations
@@ -16,6 +21,31 @@ import math
 import numpy as np
 
 from sim.backend import xp_of
+from sim.population import NEVER, Channel
+from sim.state import Metric, share
+
+PARAMETERS = (
+    "member.join_affinity_shape",
+    "member.p_discover_per_day",
+    "policy.acquisition.p_convert",
+)
+
+MEMBERS_BY_CHANNEL = {
+    Channel.FOUNDER: "members who are founders (种子用户)",
+    Channel.ORGANIC: "members who found the community themselves",
+    Channel.CAMPAIGN: "members who came through a paid campaign",
+    Channel.REFERRAL: "members invited by a member (裂变)",
+}
+
+METRICS = (
+    *(Metric(f"members_{c.label}", "people", meaning, lambda s, c=c: s.count.by_channel[c])
+      for c, meaning in MEMBERS_BY_CHANNEL.items()),
+    Metric("joins", "people/day", "people who joined today", lambda s: s.tally.joins_total),
+    *(Metric(f"joins_{c.label}", "people/day", f"{c.label} joins today", lambda s, c=c: s.tally.joins[c])
+      for c in (Channel.ORGANIC, Channel.CAMPAIGN, Channel.REFERRAL)),
+    Metric("reached_share", "share", "share of the addressable population that ever joined",
+           lambda s: share(s.count.ever_joined, s.count.population)),
+)
 
 DENSE_BAND = 1 / 16  # from this band up, the lottery draws who is in it with a mask over everyone
 
@@ -56,7 +86,13 @@ def lottery(n: int, bound: float, rng: np.random.Generator, draws, xp=np):
     return rows[keep], u[keep]
 
 
-def join_chances(reach: float, n_eligible: int, p_convert: float, p_discover_per_day: float):
+def affinity_trait(shape: float, n: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Everyone's affinity for the community: gamma with mean 1 and shape `shape` (smaller = more
+    uneven); None for shape 0 (everyone alike, affinity 1)."""
+    return rng.gamma(shape, 1.0 / shape, n) if shape > 0 else None
+
+
+def base_chances(reach: float, n_eligible: int, p_convert: float, p_discover_per_day: float):
     """Today's base chances (before affinity) of joining through a campaign and organically.
 
     The growth officers' reach is spread uniformly over the people who can still join, so a
@@ -64,6 +100,28 @@ def join_chances(reach: float, n_eligible: int, p_convert: float, p_discover_per
     """
     p_campaign = min(1.0, reach / n_eligible) * p_convert if reach > 0 and n_eligible else 0.0
     return p_campaign, p_discover_per_day
+
+
+def join_chance(base: float, affinity):
+    """A person's chance of joining through a channel whose base chance today is `base`: base x
+    affinity, at most 1. The same for every channel: campaign (base = reach share x p_convert),
+    organic (p_discover_per_day) and an invitation (the referral policy's p_accept)."""
+    return xp_of(affinity).minimum(1.0, base * affinity)
+
+
+def candidates(joined_day, bound: float, n_eligible: int, rng: np.random.Generator, draws, xp=np):
+    """Everyone who can still join and whose join uniform today lies below `bound`, with those
+    uniforms: the lottery when it draws fewer people than can still join, else one number for
+    each who can (the same distribution)."""
+    n = len(joined_day)
+    if lottery_size(n, bound) < n_eligible:  # a few of many: draw just those
+        rows, u = lottery(n, bound, rng, draws, xp)
+        can_join = joined_day[rows] == NEVER
+        return rows[can_join], u[can_join]
+    rows = xp.flatnonzero(joined_day == NEVER)
+    u = draws.uniform(rows)
+    below = u < bound
+    return rows[below], u[below]
 
 
 def joiners(candidates, u, affinity, p_campaign: float, p_organic: float):
@@ -82,9 +140,8 @@ def joiners(candidates, u, affinity, p_campaign: float, p_organic: float):
     Returns:
         (campaign rows, organic rows).
     """
-    xp = xp_of(candidates)
-    p_c = xp.minimum(1.0, p_campaign * affinity)
-    p_o = xp.minimum(1.0, p_organic * affinity)
+    p_c = join_chance(p_campaign, affinity)
+    p_o = join_chance(p_organic, affinity)
     campaign = u < p_c
     organic = ~campaign & (u < p_c + (1.0 - p_c) * p_o)
     return candidates[campaign], candidates[organic]

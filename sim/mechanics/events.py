@@ -10,6 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from sim.backend import to_host, xp_of
+from sim.state import Metric
+
+PARAMETERS = ("policy.events.capacity", "policy.events.ties_per_attendee", "policy.events.lift_days",
+              "policy.events.cost_per_event", "capacity.attendees_per_event_planner_event")
+
+METRICS = (
+    Metric("events", "events/day", "events held today", lambda s: s.tally.events),
+    Metric("event_attendees", "people/day", "event attendance today", lambda s: s.tally.event_attendees),
+)
 
 
 def attendees(member_rows, engagement, capacity: int, draws):

@@ -11,6 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from sim.backend import to_host, xp_of
+from sim.state import Metric, share
+
+PARAMETERS = ("groups.capacity", "groups.spawn", "groups.seed_core_members", "groups.moderator_per_new_group")
+
+METRICS = (
+    Metric("groups", "groups", "chat groups with members (WeChat groups cap at 500)", lambda s: s.tally.groups),
+    Metric("members_per_group", "people/group", "mean members per group", lambda s: share(s.count.members, s.tally.groups)),
+    Metric("group_active_share_min", "share", "daily active share of the quietest group (groups of 20+ members)",
+           lambda s: s.tally.group_active_share_min),
+)
+QUIET_GROUP_MIN_MEMBERS = 20  # groups smaller than this are not judged by their activity; assumption
 
 NO_GROUP = -1
 
@@ -91,8 +102,35 @@ class Groups:
         group_of[rows] = to_group
         self.size[to_group] += len(rows)
 
-    def activity(self, group_of, member_rows, active_rows) -> tuple[np.ndarray, np.ndarray]:
-        """Members and active members of every group (from the rows of each)."""
+    @property
+    def n_with_members(self) -> int:
+        """Groups with at least one member."""
+        return int(np.count_nonzero(self.size))
+
+    def activity_floor(self, group_of, member_rows, active_rows, min_members: int = QUIET_GROUP_MIN_MEMBERS) -> float:
+        """Daily active share of the quietest group with at least `min_members` members (0 if none)."""
         members = np.bincount(to_host(group_of[member_rows]), minlength=len(self.size))
         actives = np.bincount(to_host(group_of[active_rows]), minlength=len(self.size))
-        return members, actives
+        big = members >= min_members
+        return float((actives[big] / members[big]).min()) if big.any() else 0.0
+
+    def core_for_new_groups(self, member_rows, tier, engagement, per_group: int, opened: int):
+        """The members to move into `opened` new groups, `per_group` each, best first: the best
+        `per_group` go to the first new group, the next best to the second, ... (rank: tier, then
+        engagement; only the top ones are sorted, in the order a full stable sort gives)."""
+        xp = xp_of(member_rows)
+        rank = tier[member_rows].astype(np.float32) * 2.0 + engagement[member_rows]
+        k = per_group * opened
+        top = xp.flatnonzero(rank >= xp.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
+        return member_rows[top][xp.argsort(-rank[top], kind="stable")[:k]]
+
+    def state(self) -> dict[str, np.ndarray]:
+        """The groups as plain arrays (for checkpoints)."""
+        return {"size": self.size, "opened_day": self.opened_day, "capacity": np.array(self.capacity)}
+
+    @classmethod
+    def restored(cls, arrays: dict[str, np.ndarray]) -> Groups:
+        """The groups `state` described."""
+        groups = cls(int(arrays["capacity"]))
+        groups.size, groups.opened_day = arrays["size"].copy(), arrays["opened_day"].copy()
+        return groups

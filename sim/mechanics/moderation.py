@@ -2,9 +2,10 @@
 
 Incidents (spam, conflicts, rule breaking) arise in proportion to community size and fall as
 community norms strengthen (norms grow with the share of core and VIP members). Strict rules remove
-a share automatically; moderators resolve what they can; the rest joins a backlog that fades
-slowly. Toxicity, 0..1, saturates in the backlog per 100 members: it lowers visits and raises churn.
-Strictness also deters newcomers (Halfaker et al. 2013), applied in the churn phase.
+a share automatically; moderators resolve what they can (sim/agents.py); the rest joins a backlog
+that fades slowly. Toxicity, 0..1, saturates in the backlog per 100 members: it lowers visits
+(sim/mechanics/visits.py) and raises churn (sim/mechanics/churn.py). Strictness also deters
+newcomers (Halfaker et al. 2013), applied in the churn hazard.
 """
 
 from __future__ import annotations
@@ -14,6 +15,24 @@ import math
 import numpy as np
 
 from sim.operations_config import ModerationConfig
+from sim.state import Metric
+
+PARAMETERS = (
+    "moderation.incidents_per_100_members_per_day",
+    "moderation.norm_strength_max",
+    "moderation.norm_core_share_saturation",
+    "moderation.strictness_auto_removal",
+    "moderation.backlog_clear_per_day",
+    "moderation.tolerance_incidents_per_100_members",
+    "policy.moderation.strictness",
+)
+
+METRICS = (
+    Metric("incidents", "incidents/day", "spam, conflicts and rule breaking that arose today", lambda s: s.tally.incidents),
+    Metric("incidents_resolved", "incidents/day", "incidents removed by rules or moderators today",
+           lambda s: s.tally.incidents_resolved),
+    Metric("toxicity", "0..1", "toxicity left by unresolved incidents", lambda s: s.toxicity),
+)
 
 
 def norm_strength(core_share: float, cfg: ModerationConfig) -> float:
@@ -21,15 +40,18 @@ def norm_strength(core_share: float, cfg: ModerationConfig) -> float:
     return cfg.norm_strength_max * (1.0 - math.exp(-core_share / cfg.norm_core_share_saturation))
 
 
-def incidents_arising(members: int, norms: float, cfg: ModerationConfig, rng: np.random.Generator) -> int:
-    """Incidents arising today (Poisson around size x rate x (1 - norms))."""
+def incidents_today(members: int, core_and_vip: int, strictness: float, cfg: ModerationConfig,
+                    rng: np.random.Generator) -> tuple[int, int]:
+    """(incidents arising today, those strict rules remove by themselves).
+
+    Arising: Poisson around members / 100 x rate x (1 - norms); removed: each with chance
+    strictness x strictness_auto_removal.
+    """
+    norms = norm_strength(core_and_vip / members if members else 0.0, cfg)
     rate = cfg.incidents_per_100_members_per_day * members / 100.0 * (1.0 - norms)
-    return int(rng.poisson(rate)) if rate > 0 else 0
-
-
-def removed_by_rules(incidents: int, strictness: float, cfg: ModerationConfig, rng: np.random.Generator) -> int:
-    """Incidents that strict rules remove without a moderator."""
-    return int(rng.binomial(incidents, strictness * cfg.strictness_auto_removal)) if incidents else 0
+    arising = int(rng.poisson(rate)) if rate > 0 else 0
+    removed = int(rng.binomial(arising, strictness * cfg.strictness_auto_removal)) if arising else 0
+    return arising, removed
 
 
 def next_backlog(backlog: float, unresolved: int, cfg: ModerationConfig) -> float:

@@ -2,8 +2,9 @@
 
 Each active member sends at most one invitation a day, with the chance the referral policy gives,
 to a friend chosen uniformly. An invited friend who can still join accepts with `p_accept` (one
-acceptance draw per person per day, however many invitations they got). When several members
-invite the same friend the same day, the one with the highest random priority is the inviter.
+acceptance draw per person per day, however many invitations they got; the chance is the
+`join_chance` of sim/mechanics/acquisition.py with base `p_accept`). When several members invite the
+same friend the same day, the one with the highest random priority is the inviter.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.backend import xp_of
+from sim.mechanics.acquisition import join_chance
 from sim.population import NEVER
+from sim.state import Metric
+
+PARAMETERS = ("policy.referral.p_invite_per_day", "policy.referral.p_accept", "policy.referral.reward_invite_boost",
+              "policy.referral.max_rewarded_joins_per_member", "policy.referral.reward_per_join")
+
+METRICS = (
+    Metric("invites_sent", "invitations/day", "referral invitations sent today", lambda s: s.tally.invites),
+)
 
 
 @dataclass
@@ -47,7 +57,7 @@ def invite(visitor_rows, propensity, joined_day, graph, p_accept: float, draws, 
     targets = graph.random_neighbour(all_senders, draws.uniform(all_senders, 1))
     ok = targets >= 0
     reached = targets[ok]
-    p = p_accept if affinity is None else p_accept * affinity[reached]
+    p = p_accept if affinity is None else join_chance(p_accept, affinity[reached])
     ok[ok] = (joined_day[reached] == NEVER) & (draws.uniform(reached, 2) < p)
     senders, targets = all_senders[ok], targets[ok]
     if len(targets):

@@ -67,6 +67,17 @@ class InteractionTies:
         """Both ends of every tie (host arrays)."""
         return to_host(self._a), to_host(self._b)
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The state as plain arrays (for checkpoints)."""
-        return {"a": to_host(self._a), "b": to_host(self._b)}
+    def state(self) -> dict[str, np.ndarray]:
+        """The ties in their order, as plain arrays (for checkpoints; the order of the social-pull
+        sums depends on it)."""
+        return {"a": to_host(self._a), "b": to_host(self._b), "formed_total": np.array(self.formed_total)}
+
+    @classmethod
+    def restored(cls, n: int, arrays: dict[str, np.ndarray], xp=np) -> InteractionTies:
+        """The ties `state` described, on `xp`'s device."""
+        ties = cls(n, xp=xp)
+        a, b = arrays["a"].astype(np.int64), arrays["b"].astype(np.int64)
+        ties._a, ties._b = xp.asarray(a.astype(np.int32)), xp.asarray(b.astype(np.int32))
+        ties._keys = np.sort(a * n + b)  # sorted lo * n + hi, as kept
+        ties.formed_total = int(arrays["formed_total"])
+        return ties

@@ -16,7 +16,6 @@ import pandas as pd
 
 from sim.config import SimConfig
 from sim.model import CommunityModel
-from sim.policies import Policies
 from sim.validation.base import PatternResult, Size
 from sim.validation.runs import default_config
 
@@ -50,9 +49,7 @@ def run_with_acquisition_stopped(cfg: SimConfig, stop_day: int) -> pd.DataFrame:
 
 
 def _stop_acquisition(model: CommunityModel) -> None:
-    model.base_cfg = model.base_cfg.replace(**NO_ACQUISITION)
-    model.cfg = model.cfg.replace(**NO_ACQUISITION)
-    model.policies = Policies.from_config(model.cfg.policy)
+    model.operate_under(model.base_cfg.replace(**NO_ACQUISITION), model.cfg.replace(**NO_ACQUISITION), sync_staff=False)
 
 
 def sustain_ratio(timeseries: pd.DataFrame, stop_day: int) -> float:

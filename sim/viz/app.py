@@ -79,9 +79,9 @@ def StageBanner(model):
     """Day, stage (bilingual) and headline counts on the stage's colour."""
     update_counter.get()
     stage = Stage(int(model.stage))
-    members = model.count.members
-    active = model.tally.active
-    share = active / model.tally.members_start if model.tally.members_start else 0.0
+    members = model.state.count.members
+    active = model.state.tally.active
+    share = active / model.state.tally.members_start if model.state.tally.members_start else 0.0
     style = {"background": STAGE_COLOURS[stage], "padding": "10px 16px", "border-radius": "6px"}
     with solara.Column(style=style, classes=["stage-banner"]):
         solara.HTML(

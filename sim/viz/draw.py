@@ -183,7 +183,7 @@ class Marker:
 def markers(model) -> list[Marker]:
     """Injected events (the model's EventBook) and playbook switches (the model's own log, if kept)."""
     out = [Marker(r.day, *LABELS[r.kind]) for r in model.events.log]
-    for entry in getattr(model, "events_log", []):
+    for entry in model.state.events_log:
         if entry.get("kind") == "playbook":
             out.append(Marker(int(entry["day"]), "打法切换", "playbook switch", "playbook"))
     return sorted(out, key=lambda m: m.day)

@@ -63,7 +63,7 @@ class Snapshot:
         return cls(
             int(model.day),
             Stage(int(model.stage)),
-            int(model.count.members),
+            int(model.state.count.members),
             t.is_member.copy(),
             t.active.copy(),
             t.channel.copy(),

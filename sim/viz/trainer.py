@@ -80,11 +80,10 @@ class ClassroomModel(CommunityModel):
         self.events = EventBook(seed=cfg.seed)
 
     def step(self) -> None:
-        """One day: temporary staff go home when due, the day runs, newcomers get a place."""
+        """One day: the day runs, newcomers get a place in the layout."""
         if self.day >= self.cfg.days:
             self.running = False
             return
-        self.events.before_day(self)
         super().step()
         self.layout.update(self.table, self.graph)
         if self.day >= self.cfg.days:
