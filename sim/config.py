@@ -31,33 +31,81 @@ __all__ = ["ConfigError", "SimConfig", "param"]
 
 GRAPH_KINDS = ("small_world", "holme_kim", "scale_free", "sbm", "complete", "file")
 
+# Citations used by more than one default below.
+JOYCE_KRAUT_2006 = (
+    "Joyce & Kraut 2006: newcomers whose first post got a reply posted again more often than those "
+    "ignored (56% vs 44%)"
+)
+SCHMITT_2011 = (
+    "Schmitt, Skiera & Van den Bulte 2011: referred customers had higher retention and at least 16% "
+    "higher value"
+)
+
 
 @dataclass(frozen=True)
 class NetworkConfig:
     """The addressable population as a social graph."""
 
-    kind: str = param("holme_kim", choices=GRAPH_KINDS, help="graph generator, or `file`", source="setting")
-    n_people: int = param(50_000, lo=2, hi=500_000_000, help="addressable population size", source="assumption")
+    kind: str = param(
+        "holme_kim", choices=GRAPH_KINDS, help="graph generator, or `file`",
+        source="setting: the graph generator; Holme-Kim by default for heavy-tailed degrees with "
+        "clustering, as in acquaintance networks (Holme & Kim 2002)",
+    )
+    n_people: int = param(
+        50_000, lo=2, hi=500_000_000, help="addressable population size",
+        source="assumption: a city-level brand audience (the brand's reachable fans and their friends, "
+        "the brand_community scenario); large enough that the default year reaches about 12% of it "
+        "(about 6,000 ever join), so the run does not exhaust its market",
+    )
     mean_degree: int = param(
         10, lo=1, hi=1000, help="average number of acquaintances",
-        source="Dunbar-style acquaintance circles of ~10 close ties; assumption",
+        source="Zhou, Sornette, Hill & Dunbar 2005: personal networks come in layers of about 3-5, "
+        "9-15, 30-45 and 150 people; size assumption: 10 stands for the 9-15 layer, the friends a "
+        "member would actually invite, not a whole WeChat contact list",
     )
-    p_rewire: float = param(0.1, lo=0.0, hi=1.0, help="small_world: rewiring probability", source="assumption")
-    p_triangle: float = param(0.3, lo=0.0, hi=1.0, help="holme_kim: triad-formation probability", source="assumption")
-    n_segments: int = param(4, lo=1, hi=1000, help="sbm: number of population segments", source="assumption")
+    p_rewire: float = param(
+        0.1, lo=0.0, hi=1.0, help="small_world: rewiring probability",
+        source="Watts & Strogatz 1998: rewiring a small share of ties already gives short paths while "
+        "clustering stays high (at p = 0.1 about (1 - p)^3 = 73% of the ring's: Barrat & Weigt 2000); "
+        "size assumption: the upper end of that small-world range",
+    )
+    p_triangle: float = param(
+        0.3, lo=0.0, hi=1.0, help="holme_kim: triad-formation probability",
+        source="Holme & Kim 2002: a triad-formation step tunes the clustering of a scale-free graph; "
+        "size assumption: 0.3 gives an average local clustering of about 0.10 at mean degree 10, "
+        "below the 0.14 that Ugander, Karrer, Backstrom & Marlow 2011 measured for Facebook users with "
+        "100 friends (more for fewer friends); the knowledge_circle scenario uses 0.5 (about 0.18)",
+    )
+    n_segments: int = param(
+        4, lo=1, hi=1000, help="sbm: number of population segments",
+        source="assumption: a few distinct audiences (cities, interest groups), so that reaching a "
+        "second one is a visible step (lifecycle.expansion_min_segments = 2)",
+    )
     segment_mixing: float = param(
-        0.05, lo=0.0, hi=1.0, help="sbm: share of a person's ties that cross segments", source="assumption"
-)
-    path: str = param("", help="file: edge-list (.txt/.csv/.edges) or GraphML (.graphml) path", source="setting")
+        0.05, lo=0.0, hi=1.0, help="sbm: share of a person's ties that cross segments",
+        source="assumption: segments nearly closed (1 tie in 20 crosses), so word of mouth crosses "
+        "into another segment slowly and a foothold there marks expansion",
+    )
+    path: str = param(
+        "", help="file: edge-list (.txt/.csv/.edges) or GraphML (.graphml) path",
+        source="setting: the graph file read when network.kind = file; empty otherwise",
+    )
 
 
 @dataclass(frozen=True)
 class FoundersConfig:
     """Who the community starts with."""
 
-    n_founders: int = param(20, lo=1, hi=1_000_000, help="founding members (种子用户)", source="assumption")
+    n_founders: int = param(
+        20, lo=1, hi=1_000_000, help="founding members (种子用户)",
+        source="assumption: a founding circle of about 20 seed users (种子用户), the brand_community "
+        "scenario's value; a fifth of the 100 members that mark GROW, so growth has to come from "
+        "outside the founders' circle",
+    )
     placement: str = param(
-        "cluster", choices=("cluster", "random"), source="setting",
+        "cluster", choices=("cluster", "random"),
+        source="setting: where the founders sit in the graph; cluster (one circle of friends) by "
+        "default, a community started from its founder's own contacts",
         help="cluster: founders are one circle of friends (breadth-first); random: scattered",
     )
 
@@ -66,18 +114,43 @@ class FoundersConfig:
 class StaffConfig:
     """Operating team: each role is a Mesa agent with its own state."""
 
-    n_experts: int = param(2, lo=0, hi=10_000, help="experts (社群专家) producing content", source="assumption")
-    n_moderators: int = param(1, lo=0, hi=10_000, help="moderators / group owner (管理员)", source="assumption")
-    n_growth_officers: int = param(1, lo=0, hi=10_000, help="growth officers (首席增长官)", source="assumption")
-    n_event_planners: int = param(0, lo=0, hi=10_000, help="activity planners (活动策划) running events", source="assumption")
-    expert_skill_sd: float = param(0.1, lo=0.0, hi=1.0, help="spread of expert content quality", source="assumption")
+    n_experts: int = param(
+        2, lo=0, hi=10_000, help="experts (社群专家) producing content",
+        source="assumption: a two-person content team; the default calendar (7 posts a week) then "
+        "uses half of what they sustain (capacity.expert_capacity_posts_per_week)",
+    )
+    n_moderators: int = param(
+        1, lo=0, hi=10_000, help="moderators / group owner (管理员)",
+        source="assumption: one group owner or moderator (群主/管理员) for a community that starts as "
+        "one group; operators' smallest team is one operator plus one customer-service person (客服)",
+    )
+    n_growth_officers: int = param(
+        1, lo=0, hi=10_000, help="growth officers (首席增长官)",
+        source="assumption: one growth officer running always-on ads, so the default community has a "
+        "paid channel to compare referral and content against",
+    )
+    n_event_planners: int = param(
+        0, lo=0, hi=10_000, help="activity planners (活动策划) running events",
+        source="assumption: no events until a playbook starts them (stage_aware hires one planner in "
+        "ACTIVE); regular activities belong to the active stage of operators' roadmaps",
+    )
+    expert_skill_sd: float = param(
+        0.1, lo=0.0, hi=1.0, help="spread of expert content quality",
+        source="assumption: experts hired at a similar level, their post quality within about 10% of "
+        "each other (skill drawn around 1), so results do not hinge on which expert quits",
+    )
     welcomes_per_moderator_per_day: int = param(
-        30, lo=0, hi=1_000_000, help="newcomers one moderator can greet per day", source="assumption"
-)
+        30, lo=0, hi=1_000_000, help="newcomers one moderator can greet per day",
+        source="assumption: a personal greeting (欢迎新人, with the group rules) takes a minute or two, "
+        "so 30 a day is under an hour of a moderator's day; above the default community's 15-20 joins "
+        "a day, so every newcomer is greeted unless joins surge",
+    )
     welcome_engagement_boost: float = param(
         0.1, lo=0.0, hi=1.0,
         help="engagement added to a greeted newcomer",
-        source="direction from Joyce & Kraut 2006 (replied newcomers return more); size assumption",
+        source=f"{JOYCE_KRAUT_2006}, the nearest measured effect of attention to a newcomer; size "
+        "assumption: a greeting is weaker than a reply to one's own post, so 0.1, below the "
+        "first-reply boost (interaction.first_reply_engagement_boost = 0.15)",
     )
 
 
@@ -85,72 +158,169 @@ class StaffConfig:
 class MemberConfig:
     """How members behave: activity, engagement, posting and churn."""
 
-    p_active_base: float = param(0.05, lo=0.0, hi=1.0, help="daily visit drive with no content or friends", source="assumption")
-    w_active_content: float = param(0.45, lo=0.0, hi=1.0, help="visit drive from fresh content", source="assumption")
-    w_active_social: float = param(0.35, lo=0.0, hi=1.0, help="visit drive from active friends", source="assumption")
+    p_active_base: float = param(
+        0.05, lo=0.0, hi=1.0, help="daily visit drive with no content or friends",
+        source="assumption: with nothing new and no friends around, a fully engaged member still opens "
+        "the group about one day in twenty (habit, notifications); small next to the content and "
+        "social drives, so that what operators do moves visits",
+    )
+    w_active_content: float = param(
+        0.45, lo=0.0, hi=1.0, help="visit drive from fresh content",
+        source="assumption: content is the main reason to visit a brand or knowledge community, so it "
+        "weighs more than friends (0.45 vs 0.35); with the base drive a fully engaged member with a "
+        "full feed and active friends visits 85% of days. In the default community about 30% of "
+        "members visit daily in the second half of the year, whereas vendor benchmarks give 10-30% of members active in a "
+        "month (Breezio; Higher Logic 2023: about 15% active) and 74.6% of WeChat users mute "
+        "groups (China Youth Daily 2020 survey): the visit drives are likely too strong",
+    )
+    w_active_social: float = param(
+        0.35, lo=0.0, hi=1.0, help="visit drive from active friends",
+        source="assumption: friends active yesterday pull a member back, a little less than content "
+        "in a brand community (see w_active_content for the daily active share the drives give)",
+    )
     content_saturation_posts: float = param(
-        4.0, lo=0.01, hi=1e6, help="quality-weighted posts in the feed at which content value is 63% of its maximum", source="assumption"
-)
-    content_half_life_days: float = param(1.5, lo=0.1, hi=365.0, help="how fast posts go stale", source="assumption")
+        4.0, lo=0.01, hi=1e6,
+        help="quality-weighted posts in the feed at which content value is 63% of its maximum",
+        source="assumption: a member reads a handful of posts a visit: four fresh quality-weighted "
+        "posts give 63% of the content value, eight 86%; the default feed stays near saturation "
+        "(content value about 0.9 over the default year)",
+    )
+    content_half_life_days: float = param(
+        1.5, lo=0.1, hi=365.0, help="how fast posts go stale",
+        source="assumption: chat-group posts scroll out of sight within a day or two (operators note "
+        "good posts being flooded away, 刷屏刷掉, and keep a content curator, 内容整理官), so a post "
+        "keeps half its freshness for a day and a half",
+    )
     social_saturation_friends: float = param(
-        2.0, lo=0.01, hi=1e6, help="active member friends at which the social pull is 63% of its maximum", source="assumption"
-)
-    engagement_founder: float = param(0.8, lo=0.0, hi=1.0, help="engagement of founders on day 0 (种子用户 are committed)", source="assumption")
-    engagement_join: float = param(0.45, lo=0.0, hi=1.0, help="engagement on joining (organic joins)", source="assumption")
+        2.0, lo=0.01, hi=1e6,
+        help="active member friends at which the social pull is 63% of its maximum",
+        source="assumption: two friends active yesterday give 63% of the social pull, four 86%: a "
+        "couple of familiar faces is what draws someone back, more adds little",
+    )
+    engagement_founder: float = param(
+        0.8, lo=0.0, hi=1.0, help="engagement of founders on day 0 (种子用户 are committed)",
+        source="assumption: seed users (种子用户) are committed from the start, well above an ordinary "
+        "joiner (0.45), so the first group is lively before content builds up",
+    )
+    engagement_join: float = param(
+        0.45, lo=0.0, hi=1.0, help="engagement on joining (organic joins)",
+        source="assumption: a newcomer starts undecided, just under the middle: with the default feed "
+        "they visit on a fifth to a third of days and run a moderate leaving risk until what they "
+        "find settles it; the posting-rate lift is measured relative to this value",
+    )
     engagement_join_referral_bonus: float = param(
         0.1, lo=-1.0, hi=1.0,
         help="extra engagement for referred joins",
-        source="referred customers are more loyal: Schmitt, Skiera & Van den Bulte 2011 (J. Marketing)",
+        source=f"{SCHMITT_2011}; size assumption: +0.1 (0.55 vs 0.45) cuts the starting leaving hazard "
+        "by about a third; unlike Van den Bulte, Bayer, Skiera & Schmitt 2018 (the edge lasts only "
+        "while the referrer stays), it does not depend on the inviter staying",
     )
     engagement_join_campaign_bonus: float = param(
-        -0.1, lo=-1.0, hi=1.0, help="engagement difference for campaign (paid) joins; assumption", source="assumption"
-)
+        -0.1, lo=-1.0, hi=1.0, help="engagement difference for campaign (paid) joins; assumption",
+        source="assumption: people brought in by paid ads join with less commitment than organic "
+        "joiners, the mirror image of the referral bonus (0.35 vs 0.45); not measured for communities",
+    )
     engagement_learning_rate: float = param(
-        0.1, lo=0.0, hi=1.0, help="per active day, how far engagement moves toward the value received", source="assumption"
-)
+        0.1, lo=0.0, hi=1.0,
+        help="per active day, how far engagement moves toward the value received",
+        source="assumption: a visit moves engagement a tenth of the way toward what it was worth, so a "
+        "member's judgement follows roughly their last ten visits: a reply or a bad month shows, a "
+        "single day does not",
+    )
     engagement_decay_per_day: float = param(
-        0.01, lo=0.0, hi=1.0, help="engagement lost on a day without a visit", source="assumption"
-)
-    value_base: float = param(0.15, lo=0.0, hi=1.0, help="value of a visit with no content or friends", source="assumption")
+        0.01, lo=0.0, hi=1.0, help="engagement lost on a day without a visit",
+        source="assumption: a day away costs 1% of engagement, so a member who stops visiting loses "
+        "half of it in about 70 days: interest fades over months, not days",
+    )
+    value_base: float = param(
+        0.15, lo=0.0, hi=1.0, help="value of a visit with no content or friends",
+        source="assumption: a visit with nothing new still has some worth (the floor of a visit's "
+        "value), so members of a quiet group drift down slowly rather than collapse",
+    )
     p_post_median: float = param(
         0.004, lo=0.0, hi=100.0,
         help="median posting rate of an active member, posts per visit (log-normal over people)",
-        source="tuned so that about a quarter ever post and the top 1% write about half or more: 90-9-1 (Nielsen 2006); van Mierlo 2014",
+        source="Nielsen 2006: 90-9-1 participation inequality; van Mierlo 2014: under 25% of members "
+        "ever posted and the top 1% wrote 74.7% of posts; Lampe & Johnston 2005: 16% of new accounts "
+        "ever commented; tuned with p_post_sigma: the model's full-size check measures 18.4% ever "
+        "posting and 77.9% by the top 1% (docs/validation.md)",
     )
     p_post_sigma: float = param(
-        2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)", source="assumption"
-)
+        2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)",
+        source="van Mierlo 2014: the top 1% of members wrote 74.7% of posts in four health "
+        "communities; tuned with p_post_median: a spread of 2.2 gives a top-1% share of 77.9% in the "
+        "model's full-size check (docs/validation.md)",
+    )
     post_engagement_elasticity: float = param(
         1.0, lo=0.0, hi=10.0,
         help="posting rate x (engagement / engagement_join) ** elasticity: engaged members post more, "
         "so what lifts engagement (a reply to a first post) also lifts posting",
-        source="direction from Joyce & Kraut 2006 (replied newcomers post again more); size assumption",
+        source=f"{JOYCE_KRAUT_2006}; size assumption: proportional (1.0), which raised the model's "
+        "first-reply uplift in posting again from +3.2 to +7.2 points (docs/validation.md)",
     )
-    member_post_quality: float = param(0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1", source="assumption")
+    member_post_quality: float = param(
+        0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1",
+        source="assumption: members' posts are mostly short questions and chat, worth under half of a "
+        "default expert post (quality 0.8); many of them still carry a mature community's feed",
+    )
     p_churn_max_per_day: float = param(
-        0.03, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member", source="assumption"
-)
+        0.03, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member",
+        source="assumption: a fully disengaged member leaves within about a month (3% a day). "
+        "Members who lose interest mostly go quiet rather than leave (China "
+        "Youth Daily 2020 survey: 74.6% mute WeChat groups, 38.4% leave groups) and Fader & Hardie 2007's "
+        "'regular' subscribers kept 63% after a year, while the default community keeps about 69% of "
+        "its joiners after 4 weeks and 21-25% after 24 weeks: leaving is likely too common",
+    )
     churn_shape: float = param(
-        2.0, lo=0.0, hi=20.0, help="hazard = p_churn_max * (1 - engagement) ** churn_shape", source="assumption"
-)
+        2.0, lo=0.0, hi=20.0, help="hazard = p_churn_max * (1 - engagement) ** churn_shape",
+        source="Fader & Hardie 2007: cohort survival drops steeply, then flattens (shifted-beta-"
+        "geometric, from hazards that differ between people); size assumption: squaring (1 - "
+        "engagement) spreads the hazards so that the model's cohorts follow that curve (sBG fit "
+        "a = 1.22, b = 2.69, docs/validation.md)",
+    )
     join_affinity_shape: float = param(
         1.0, lo=0.0, hi=1e6,
         help="gamma shape of people's affinity for the community (mean 1); smaller = more uneven; 0 = everyone alike",
-        source="heterogeneous adoption propensity: Bemmaor 1994; Van den Bulte & Stremersch 2004; shape assumption",
+        source="Bemmaor 1994; Van den Bulte & Stremersch 2004: adoption propensity differs between "
+        "people (gamma-distributed in Bemmaor's model, which gives back the Bass curve at shape 1), so "
+        "the keenest join first and growth slows; size assumption: shape 1, that reference case, here "
+        "applied to the join chance itself",
     )
     p_discover_per_day: float = param(
-        2e-5, lo=0.0, hi=1.0, help="organic discovery: chance a non-member finds and joins the community on a day", source="assumption"
-)
+        2e-5, lo=0.0, hi=1.0,
+        help="organic discovery: chance a non-member finds and joins the community on a day",
+        source="assumption: about 0.7% of the population a year find the community on their own "
+        "(before affinity); Bass's p for durable goods averages 0.03 a year (Sultan, Farley & Lehmann "
+        "1990), lower here because advertising is a separate channel (campaigns); the product_forum "
+        "scenario uses 5e-5",
+    )
 
 
 @dataclass(frozen=True)
 class GroupsConfig:
     """Chat groups (社群分群): members sit in groups of limited size (WeChat groups cap at 500)."""
 
-    capacity: int = param(500, lo=1, hi=10**9, help="members per group at most", source="WeChat group member limit (500)")
-    spawn: bool = param(True, help="open a new group when all are full (精细化建群); if false, newcomers are turned away", source="setting")
-    seed_core_members: int = param(10, lo=0, hi=10**6, help="core members moved into each new group to get it going", source="assumption")
-    moderator_per_new_group: bool = param(False, help="hire a moderator for each new group", source="setting")
+    capacity: int = param(
+        500, lo=1, hi=10**9, help="members per group at most",
+        source="assumption: the platform limit of an ordinary WeChat group, 500 members (微信群上限 "
+        "500 人, as operators' guides state it), a rule of the platform rather than a study; the "
+        "classroom scenario uses 100",
+    )
+    spawn: bool = param(
+        True, help="open a new group when all are full (精细化建群); if false, newcomers are turned away",
+        source="setting: whether a new group opens when all are full (精细化建群, on by default) or "
+        "newcomers are turned away",
+    )
+    seed_core_members: int = param(
+        10, lo=0, hi=10**6, help="core members moved into each new group to get it going",
+        source="assumption: ten of the most engaged members (2% of a 500-seat group) break the "
+        "silence of a new group (暖群) while the old groups lose little",
+    )
+    moderator_per_new_group: bool = param(
+        False, help="hire a moderator for each new group",
+        source="setting: whether each new group brings its own moderator (stage_aware switches it on "
+        "in EXPANSION); off by default, so the moderation policy alone sets the headcount",
+    )
 
 
 @dataclass(frozen=True)
@@ -163,35 +333,69 @@ class PlaybookConfig:
     apply on top of whatever was in force. An empty mapping is a flat policy that ignores stages.
     """
 
-    name: str = param("flat", help="name of the playbook, for the record", source="setting")
-    stages: dict = param({}, help="stage name -> nested overrides of policy.*, staff.*, groups.*", source="setting")
+    name: str = param(
+        "flat", help="name of the playbook, for the record",
+        source="setting: the playbook's name, written into the run's record",
+    )
+    stages: dict = param(
+        {}, help="stage name -> nested overrides of policy.*, staff.*, groups.*",
+        source="setting: the per-stage overrides; empty (a flat policy) unless a playbook from "
+        "configs/playbook/ is chosen (the command line's default is stage_aware)",
+    )
 
 
 @dataclass(frozen=True)
 class OutputConfig:
     """What a run writes."""
 
-    plots: bool = param(True, help="write dashboard.png", source="setting")
-    csv: bool = param(True, help="also write timeseries.csv next to the parquet file", source="setting")
+    plots: bool = param(
+        True, help="write dashboard.png", source="setting: whether the run draws its dashboard"
+    )
+    csv: bool = param(
+        True, help="also write timeseries.csv next to the parquet file",
+        source="setting: whether the run also writes its time series as CSV, for spreadsheets",
+    )
 
 
 @dataclass(frozen=True)
 class CheckpointConfig:
     """When a run saves its whole state to resume or fork from (sim/checkpoint.py)."""
 
-    every_days: int = param(0, lo=0, hi=100_000, help="save a checkpoint every this many days; 0 = never", source="setting")
-    at_stage_change: bool = param(False, help="save a checkpoint on each day the lifecycle stage changes", source="setting")
-    dir: str = param("", help="folder for checkpoints; empty = checkpoints/ in the run folder", source="setting")
+    every_days: int = param(
+        0, lo=0, hi=100_000, help="save a checkpoint every this many days; 0 = never",
+        source="setting: how often the run saves its state; never by default",
+    )
+    at_stage_change: bool = param(
+        False, help="save a checkpoint on each day the lifecycle stage changes",
+        source="setting: whether the run saves its state when the stage changes (to fork policies "
+        "from a stage); off by default",
+    )
+    dir: str = param(
+        "", help="folder for checkpoints; empty = checkpoints/ in the run folder",
+        source="setting: where checkpoints go; empty means checkpoints/ in the run folder",
+    )
 
 
 @dataclass(frozen=True)
 class SimConfig:
     """Everything one run needs."""
 
-    scenario: str = param("brand_community", help="name of the scenario preset, for the record", source="setting")
-    seed: int = param(0, lo=0, hi=2**63 - 1, help="the run's one seed", source="setting")
-    days: int = param(365, lo=1, hi=100_000, help="simulated days (one step is one day)", source="setting")
-    backend: str = param("cpu", choices=("cpu", "gpu"), help="array backend", source="setting")
+    scenario: str = param(
+        "brand_community", help="name of the scenario preset, for the record",
+        source="setting: the scenario preset's name, for the record; brand_community is the default",
+    )
+    seed: int = param(
+        0, lo=0, hi=2**63 - 1, help="the run's one seed",
+        source="setting: the run's one seed, from which every random stream derives",
+    )
+    days: int = param(
+        365, lo=1, hi=100_000, help="simulated days (one step is one day)",
+        source="setting: the run's length; a year, in which the default community reaches MATURE",
+    )
+    backend: str = param(
+        "cpu", choices=("cpu", "gpu"), help="array backend",
+        source="setting: numpy on the CPU, or CuPy on a GPU for large populations",
+    )
     network: NetworkConfig = field(default_factory=NetworkConfig)
     founders: FoundersConfig = field(default_factory=FoundersConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)

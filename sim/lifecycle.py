@@ -35,22 +35,83 @@ from sim.schema import param
 class LifecycleConfig:
     """Stage-detector thresholds (see sim/lifecycle.py for the rationale of each)."""
 
-    min_dwell_days: int = param(14, lo=0, hi=10_000, help="days a stage lasts at least", source="assumption")
-    window_days: int = param(28, lo=1, hi=10_000, help="window for growth and activity averages", source="assumption")
-    grow_min_members: int = param(100, lo=1, hi=10**9, help="CREATE -> GROW: members", source="assumption")
-    grow_min_growth_per_week: float = param(0.05, lo=0.0, hi=100.0, help="CREATE -> GROW: weekly growth", source="assumption")
-    active_min_members: int = param(500, lo=1, hi=10**9, help="GROW -> ACTIVE: members", source="assumption")
-    active_min_active_share: float = param(0.2, lo=0.0, hi=1.0, help="GROW -> ACTIVE: daily active share", source="assumption")
-    mature_max_growth_per_week: float = param(0.02, lo=0.0, hi=100.0, help="ACTIVE -> MATURE: weekly growth below", source="assumption")
-    mature_min_member_content_share: float = param(0.5, lo=0.0, hi=1.0, help="ACTIVE -> MATURE: member-written share of posts", source="assumption")
-    expansion_min_groups: int = param(5, lo=1, hi=10**9, help="MATURE -> EXPANSION: chat groups (or segments below)", source="assumption")
-    expansion_min_segments: int = param(2, lo=1, hi=10**6, help="MATURE -> EXPANSION: population segments with a foothold", source="assumption")
-    segment_foothold_share: float = param(0.05, lo=0.0, hi=1.0, help="share of members a segment needs to count as reached", source="assumption")
-    expansion_min_growth_per_week: float = param(0.01, lo=0.0, hi=100.0, help="MATURE -> EXPANSION: weekly growth", source="assumption")
-    decline_max_active_share: float = param(0.03, lo=0.0, hi=1.0, help="DECLINE when active share falls below", source="assumption")
-    decline_min_shrink_per_week: float = param(0.02, lo=0.0, hi=1.0, help="DECLINE when weekly shrinkage exceeds", source="assumption")
-    recover_min_growth_per_week: float = param(0.0, lo=-1.0, hi=100.0, help="DECLINE -> last healthy stage: weekly growth at least (and twice the decline active share)", source="assumption")
-
+    min_dwell_days: int = param(
+        14, lo=0, hi=10_000, help="days a stage lasts at least",
+        source="assumption: two weeks, half the detection window, so a week of noise (a campaign "
+        "burst, an event) cannot flip stages back and forth",
+    )
+    window_days: int = param(
+        28, lo=1, hi=10_000, help="window for growth and activity averages",
+        source="assumption: four weeks, long enough to average out weekly rhythms and one pulse "
+        "campaign cycle (28 days), short enough to see a change of stage within a month",
+    )
+    grow_min_members: int = param(
+        100, lo=1, hi=10**9, help="CREATE -> GROW: members",
+        source="assumption: 100 members is a real group rather than the founders' circle (five times "
+        "the default 20): 成员数量较少, 主要用于互相认识 gives way to growth",
+    )
+    grow_min_growth_per_week: float = param(
+        0.05, lo=0.0, hi=100.0, help="CREATE -> GROW: weekly growth",
+        source="assumption: 5% a week (about 22% a month) is growth an operator notices",
+    )
+    active_min_members: int = param(
+        500, lo=1, hi=10**9, help="GROW -> ACTIVE: members",
+        source="assumption: one full WeChat group (500), big enough to sustain conversation: "
+        "社群成员积极参与各种活动",
+    )
+    active_min_active_share: float = param(
+        0.2, lo=0.0, hi=1.0, help="GROW -> ACTIVE: daily active share",
+        source="assumption: a fifth of members visiting each day is a lively group; vendor "
+        "benchmarks give 10-30% of members active in a month (Breezio; Higher Logic 2023: about 15% "
+        "active), so real communities rarely meet this daily; the default community does (about 30% "
+        "in the second half of the year) because its visit drives run high",
+    )
+    mature_max_growth_per_week: float = param(
+        0.02, lo=0.0, hi=100.0, help="ACTIVE -> MATURE: weekly growth below",
+        source="assumption: under 2% a week (under about 9% a month) is a stable size: "
+        "形成稳定的结构和组织",
+    )
+    mature_min_member_content_share: float = param(
+        0.5, lo=0.0, hi=1.0, help="ACTIVE -> MATURE: member-written share of posts",
+        source="assumption: members, not staff, write at least half the posts, the shift of staff "
+        "from builders to guides (从建设者到引导者)",
+    )
+    expansion_min_groups: int = param(
+        5, lo=1, hi=10**9, help="MATURE -> EXPANSION: chat groups (or segments below)",
+        source="assumption: five chat groups (2,500 members in groups of 500, 精细化建群) is a "
+        "community spread well beyond its first group",
+    )
+    expansion_min_segments: int = param(
+        2, lo=1, hi=10**6, help="MATURE -> EXPANSION: population segments with a foothold",
+        source="assumption: a foothold in a second population segment (block-model graphs) is "
+        "reaching new people rather than more of the same audience",
+    )
+    segment_foothold_share: float = param(
+        0.05, lo=0.0, hi=1.0, help="share of members a segment needs to count as reached",
+        source="assumption: a segment is reached when it holds 5% of members, a foothold rather than "
+        "a few joiners who came over cross-segment ties",
+    )
+    expansion_min_growth_per_week: float = param(
+        0.01, lo=0.0, hi=100.0, help="MATURE -> EXPANSION: weekly growth",
+        source="assumption: growth resumed at 1% a week (about 4% a month) after the mature plateau: "
+        "开始吸引更多的成员加入",
+    )
+    decline_max_active_share: float = param(
+        0.03, lo=0.0, hi=1.0, help="DECLINE when active share falls below",
+        source="assumption: under 3% of members visiting daily (fewer than 15 in a 500-member group) "
+        "is where an operator calls a group dead or dying",
+    )
+    decline_min_shrink_per_week: float = param(
+        0.02, lo=0.0, hi=1.0, help="DECLINE when weekly shrinkage exceeds",
+        source="assumption: losing more than 2% of members a week (about 9% a month) is a dying "
+        "community",
+    )
+    recover_min_growth_per_week: float = param(
+        0.0, lo=-1.0, hi=100.0,
+        help="DECLINE -> last healthy stage: weekly growth at least (and twice the decline active share)",
+        source="assumption: leaving DECLINE takes membership no longer shrinking (and at least 6% "
+        "visiting daily): hysteresis, so a community hovering at the threshold does not flicker",
+    )
 
 
 class Stage(IntEnum):

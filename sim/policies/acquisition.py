@@ -15,20 +15,39 @@ from sim.schema import param
 class AcquisitionPolicyConfig:
     """Paid campaigns run by growth officers."""
 
-    name: str = param("steady", help="none, steady or pulse", source="setting: the acquisition policy")
+    name: str = param(
+        "steady", help="none, steady or pulse",
+        source="setting: the acquisition policy; steady (always-on ads) by default",
+    )
     budget_per_day: float = param(
-        150.0, lo=0.0, hi=1e9, help="campaign budget per growth officer per day (yuan)", source="assumption"
+        150.0, lo=0.0, hi=1e9, help="campaign budget per growth officer per day (yuan)",
+        source="assumption: about 4,500 yuan a month of always-on feed ads per officer, which brings "
+        "about 15 campaign joins a day at 10 yuan each: 86% of the default community's joins",
     )
     total_budget: float = param(
-        0.0, lo=0.0, hi=1e12, help="cap on campaign spend over the run; 0 = no cap", source="setting: no cap unless asked"
+        0.0, lo=0.0, hi=1e12, help="cap on campaign spend over the run; 0 = no cap",
+        source="setting: a cap on the run's campaign spend; none unless an experiment asks for one",
     )
     cost_per_reach: float = param(
         0.1, lo=1e-6, hi=1e6, help="cost of reaching one person (yuan)",
-        source="assumption: feed-ad CPM around 100 yuan per 1,000 impressions",
+        source="assumption: feed-ad CPM around 100 yuan per 1,000 impressions; with p_convert 0.01 a "
+        "campaign join costs 10 yuan, inside the 5-20 yuan per new user practitioners quote for "
+        "WeChat ads (weak)",
     )
-    p_convert: float = param(0.01, lo=0.0, hi=1.0, help="chance a reached person joins", source="assumption")
-    pulse_every_days: int = param(28, lo=1, hi=10_000, help="pulse: days between campaign bursts", source="assumption")
-    pulse_length_days: int = param(7, lo=1, hi=10_000, help="pulse: length of a burst", source="assumption")
+    p_convert: float = param(
+        0.01, lo=0.0, hi=1.0, help="chance a reached person joins",
+        source="assumption: 1% of the people an ad reaches join (before affinity), which with the CPM "
+        "makes 10 yuan per campaign join (see cost_per_reach); calibration recovers it from a daily "
+        "series (docs/validation.md)",
+    )
+    pulse_every_days: int = param(
+        28, lo=1, hi=10_000, help="pulse: days between campaign bursts",
+        source="assumption: a burst every four weeks, a monthly launch or promotion cycle",
+    )
+    pulse_length_days: int = param(
+        7, lo=1, hi=10_000, help="pulse: length of a burst",
+        source="assumption: a week-long burst, the cycle's budget spent in a quarter of the time",
+    )
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,20 @@ from sim.schema import param
 class ContentPolicyConfig:
     """Staff content calendar (内容日历)."""
 
-    name: str = param("calendar", help="content policy: calendar or none", source="setting: the content policy")
-    posts_per_week: float = param(7.0, lo=0.0, hi=10_000.0, help="expert posts per week, whole team", source="assumption")
-    quality: float = param(0.8, lo=0.0, hi=1.0, help="mean quality of an expert post", source="assumption")
+    name: str = param(
+        "calendar", help="content policy: calendar or none",
+        source="setting: the content policy; a steady calendar (内容日历) by default",
+    )
+    posts_per_week: float = param(
+        7.0, lo=0.0, hi=10_000.0, help="expert posts per week, whole team",
+        source="assumption: one expert post a day for the whole team (a daily 内容日历), half of what "
+        "two experts sustain; the stage_aware playbook uses 14 in CREATE, 10 in GROW, 5 in MATURE",
+    )
+    quality: float = param(
+        0.8, lo=0.0, hi=1.0, help="mean quality of an expert post",
+        source="assumption: expert posts are good but not all excellent, well above a member's post "
+        "(member.member_post_quality = 0.3)",
+    )
 
 
 @dataclass(frozen=True)

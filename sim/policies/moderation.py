@@ -19,14 +19,23 @@ class ModerationPolicyConfig:
 
     name: str = param(
         "fixed", help="fixed (staff.n_moderators) or ratio (hire to keep members_per_moderator)",
-        source="setting: the moderation policy",
+        source="setting: the moderation policy; fixed (the scenario's moderators, whatever the size) "
+        "by default",
     )
     members_per_moderator: int = param(
-        500, lo=1, hi=10**9, help="ratio: members per moderator (one admin per 500-member WeChat group)", source="assumption"
+        500, lo=1, hi=10**9, help="ratio: members per moderator (one admin per 500-member WeChat group)",
+        source="assumption: one owner or admin per full 500-member WeChat group",
     )
-    max_moderators: int = param(50, lo=0, hi=100_000, help="ratio: hiring stops here", source="assumption")
+    max_moderators: int = param(
+        50, lo=0, hi=100_000, help="ratio: hiring stops here",
+        source="assumption: a ceiling (25,000 members at 500 each) so a runaway community does not "
+        "hire without bound",
+    )
     strictness: float = param(
-        0.5, lo=0.0, hi=1.0, help="0 lenient .. 1 strict: more automatic removal, more deterred newcomers", source="assumption"
+        0.5, lo=0.0, hi=1.0, help="0 lenient .. 1 strict: more automatic removal, more deterred newcomers",
+        source="assumption: middling rules: they remove 30% of incidents by themselves and raise "
+        "newcomers' leaving hazard by half (moderation.strictness_auto_removal, "
+        "moderation.strictness_newcomer_churn_effect)",
     )
 
 

@@ -17,7 +17,8 @@ class WelcomePolicyConfig:
 
     name: str = param(
         "greet", help="none, greet (moderators greet newcomers) or greet_and_reply (also answer first posts)",
-        source="setting: the welcome policy",
+        source="setting: the welcome policy; greeting every newcomer (欢迎新人) by default; stage_aware "
+        "adds answering first posts in MATURE",
     )
 
 
