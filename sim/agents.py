@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
+from sim.backend import xp_of
 from sim.mechanics import events
 from sim.operations_config import StaffLoadConfig
 from sim.population import Channel
@@ -130,19 +131,23 @@ class WorkDay:
     greeted: list = field(default_factory=list)  # rows greeted, one list per moderator
     events: list[EventHeld] = field(default_factory=list)
     quitting: list = field(default_factory=list)  # staff who leave at the end of the day
-    _shared: dict = field(default_factory=dict)
 
     def rng(self, agent: StaffAgent, stream: str) -> np.random.Generator:
-        """`agent`'s host generator of `stream` today."""
-        if stream in ("content", "burnout"):
-            if stream not in self._shared:
-                self._shared[stream] = self.streams.day(stream, self.day)
-            return self._shared[stream]
-        return self.streams.day(stream, self.day)
+        """`agent`'s own host generator of `stream` today (keyed by its staff number)."""
+        return self.streams.agent(stream, self.day, agent.staff_id)
 
     def rows(self, agent: StaffAgent, stream: str):
-        """`agent`'s per-person draws of `stream` today."""
-        return self.streams.rows(stream, self.day)
+        """`agent`'s own per-person draws of `stream` today (keyed by its staff number)."""
+        return self.streams.agent_rows(stream, self.day, agent.staff_id)
+
+    def free_for_events(self):
+        """Today's members not yet at one of today's events (a member attends one a day), and their
+        engagement at the start of the day."""
+        if not self.events:
+            return self.members, self.engagement
+        xp = xp_of(self.members)
+        free = ~xp.isin(self.members, xp.concatenate([e.attendees for e in self.events]))
+        return self.members[free], self.engagement[free]
 
 
 class StaffAgent(mesa.Agent):
@@ -284,12 +289,14 @@ class EventPlanner(StaffAgent):
         self.attendance_total = 0
 
     def act(self, work: WorkDay) -> None:
-        """On an event day, hold an event for the members who sign up (chance = engagement)."""
+        """On an event day, hold an event for the members who sign up (chance = engagement at the
+        start of the day; members already at another planner's event today do not)."""
         policy = work.policies.events
         if not policy.is_event_day(work.day):
             return
         size = min(policy.cfg.capacity, work.capacity.attendees_per_event_planner_event)
-        rows = events.attendees(work.members, work.engagement, size, work.rows(self, "events"))
+        members, engagement = work.free_for_events()
+        rows = events.attendees(members, engagement, size, work.rows(self, "events"))
         a, b = events.meet_ups(rows, policy.cfg.ties_per_attendee, work.rng(self, "events"))
         work.events.append(EventHeld(rows, a, b))
         self.events_held += 1

@@ -28,11 +28,18 @@ def retention(table, after_days: int, last_day: int, first_join_day: int = 1, ch
     return float(np.mean(stayed))
 
 
+def survival_cohort(table, horizon_days: int, last_day: int) -> np.ndarray:
+    """Mask of the cohort `survival_curve` follows: every non-founder who joined at least
+    `horizon_days` before `last_day`."""
+    joined = table.joined_day
+    return (joined >= 1) & (joined <= last_day - horizon_days) & (table.channel != Channel.FOUNDER)
+
+
 def survival_curve(table, horizon_days: int, last_day: int) -> np.ndarray:
     """Share of the cohort still a member d days after joining, for d = 0..horizon_days (every
     non-founder who joined at least `horizon_days` before `last_day`)."""
     joined = table.joined_day
-    cohort = (joined >= 1) & (joined <= last_day - horizon_days) & (table.channel != Channel.FOUNDER)
+    cohort = survival_cohort(table, horizon_days, last_day)
     if not cohort.any():
         return np.full(horizon_days + 1, np.nan)
     left = table.left_day[cohort]

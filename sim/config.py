@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.lifecycle import LifecycleConfig
+from sim.mechanics import acquisition
 from sim.operations_config import (
     EconomicsConfig,
     InteractionConfig,
@@ -459,6 +460,12 @@ def _check_cross_field(cfg: SimConfig) -> None:
     if net.kind in ("small_world", "holme_kim", "scale_free") and net.mean_degree >= net.n_people:
         raise ConfigError(
             f"network.mean_degree = {net.mean_degree} must be smaller than network.n_people = {net.n_people}"
+        )
+    shape = cfg.member.join_affinity_shape
+    if 0 < shape < acquisition.AFFINITY_SHAPE_MIN:
+        raise ConfigError(
+            f"member.join_affinity_shape = {shape!r} is too small to draw affinities from: use 0 (everyone alike) "
+            f"or at least {acquisition.AFFINITY_SHAPE_MIN}"
         )
     check_playbook(cfg)
     if net.kind == "sbm" and net.n_segments > net.n_people:

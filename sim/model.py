@@ -10,6 +10,7 @@ population.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 import mesa
@@ -176,12 +177,8 @@ class CommunityModel(mesa.Model):
         self._admit(rows, Channel.FOUNDER, self.cfg.member.engagement_founder)
 
     def _hire_initial_staff(self) -> None:
-        s = self.cfg.staff
-        z = self.streams.setup("staff").standard_normal(s.n_experts)
-        for k in z:
-            self.hire(Expert, skill=staff.expert_skill(k, self.cfg), log=False)
-        for role in (Moderator, GrowthOfficer, EventPlanner):
-            for _ in range(staff.wanted(self.cfg)[role]):
+        for role, wanted in staff.wanted(self.cfg).items():
+            for _ in range(wanted):
                 self.hire(role, log=False)
 
     # -- one day ------------------------------------------------------------------------------
@@ -220,7 +217,7 @@ class CommunityModel(mesa.Model):
             open_incidents=arising - removed, waiting=s.newcomers_waiting.tolist(), members=today.members,
             engagement=table.engagement[today.members], feed_stock=s.feed_stock, incidents_resolved=removed,
         )
-        self._staff_in_order(s.day).do("act", work)
+        self._staff_in_order(s.day).shuffle_do("act", work)
         today.work = work
         s.feed_stock, s.newcomers_waiting = work.feed_stock, s.newcomers_waiting[:0]
         t.incidents, t.incidents_resolved, t.posts_expert = arising, work.incidents_resolved, work.posts_expert
@@ -465,21 +462,20 @@ class CommunityModel(mesa.Model):
         return AgentSet([a for role in STAFF_ROLES for a in self.agents_by_type.get(role, ())], random=self.random)
 
     def _staff_in_order(self, day: int) -> AgentSet:
-        """The staff in today's shuffled order (a seeded stream, so runs repeat)."""
-        listed = list(self._staff())
-        order = self.streams.day("staff_order", day).permutation(len(listed))
-        return AgentSet([listed[i] for i in order], random=self.random)
+        """The staff, to be activated in a shuffled order: Mesa's `shuffle_do` with a generator
+        seeded from the day's `staff_order` stream, so runs repeat and resumed runs shuffle alike."""
+        seed = int(self.streams.day("staff_order", day).integers(2**63))
+        return AgentSet(list(self._staff()), random=random.Random(seed))
 
-    def hire(self, role: type, *, skill: float | None = None, until_day: int | None = None, log: bool = True,
-             **contract) -> StaffAgent:
-        """Add one staff member of `role` (the one place staff join). A new expert's skill is drawn
-        from the `hiring` stream unless given; `until_day` makes a temporary contract."""
+    def hire(self, role: type, *, until_day: int | None = None, log: bool = True, **contract) -> StaffAgent:
+        """Add one staff member of `role` (the one place staff join), with the next staff number.
+        A new expert's skill is drawn from their own slot of the `hiring` stream; `until_day` makes
+        a temporary contract; a growth officer's `budget_cap` may be given."""
         s = self.state
         staff_id, s.staff_hired = s.staff_hired, s.staff_hired + 1
         if role is Expert:
-            if skill is None:
-                skill = staff.expert_skill(self.streams.day("hiring", s.day).standard_normal(), self.cfg)
-            agent = Expert(self, staff_id, skill, until_day)
+            z = self.streams.agent("hiring", s.day, staff_id).standard_normal()
+            agent = Expert(self, staff_id, staff.expert_skill(z, self.cfg), until_day)
         elif role is Moderator:
             agent = Moderator(self, staff_id, self.cfg.staff.welcomes_per_moderator_per_day, until_day)
         elif role is GrowthOfficer:
@@ -500,9 +496,7 @@ class CommunityModel(mesa.Model):
         for role, wanted in staff.wanted(self.cfg).items():
             for _ in range(wanted - len(self.roster(role))):
                 self.hire(role)
-            if role is Expert:
-                self.agents_by_type[Expert].sort(key="burnout", ascending=True, inplace=True)
-            for agent in reversed(staff.to_let_go(self.roster(role), wanted)):
+            for agent in staff.to_let_go(self.roster(role), wanted):
                 self.let_go(agent)
 
     # -- lifecycle ----------------------------------------------------------------------------

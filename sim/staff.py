@@ -32,5 +32,9 @@ def budget_cap_per_officer(cfg) -> float:
 
 
 def to_let_go(roster: list, keep: int) -> list:
-    """Who leaves when a role shrinks to `keep`: the latest hires (`roster` in hiring order)."""
-    return roster[keep:]
+    """Who leaves when a role shrinks to `keep` (`roster` in hiring order): the most burnt-out
+    experts first, the latest hires otherwise (and among equally burnt-out experts)."""
+    if len(roster) <= keep:
+        return []
+    order = sorted(range(len(roster)), key=lambda i: (getattr(roster[i], "burnout", 0.0), i), reverse=True)
+    return [roster[i] for i in sorted(order[: len(roster) - keep])]

@@ -47,6 +47,8 @@ METRICS = (
            lambda s: share(s.count.ever_joined, s.count.population)),
 )
 
+AFFINITY_SHAPE_MIN = 1e-3  # below this (but above 0) the gamma's scale 1 / shape overflows to inf
+
 DENSE_BAND = 1 / 16  # from this band up, the lottery draws who is in it with a mask over everyone
 
 

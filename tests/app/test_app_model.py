@@ -10,6 +10,7 @@ pytest.importorskip(
     "solara", reason="the trainer app needs the `app` extra (pip install -e '.[app]')"
 )
 
+from sim.agents import Moderator
 from sim.viz.app import model_params, scenario_names  # noqa: E402
 from sim.viz.trainer import DEFAULT_SCENARIO, ClassroomModel, trainer_config  # noqa: E402
 
@@ -33,7 +34,7 @@ def test_levers_set_the_config_and_the_staff():
     assert cfg.scenario == "classroom" and cfg.seed == 5
     assert cfg.policy.content.posts_per_week == 14
     assert cfg.policy.referral.name == "reward_per_join"
-    assert len(model.moderators) == 3
+    assert len(model.roster(Moderator)) == 3
     for _ in range(10):
         model.step()
     assert model.recorder.frame()["campaign_spend"].sum() == 0

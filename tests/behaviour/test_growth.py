@@ -93,7 +93,7 @@ def test_every_referral_join_records_an_inviter_who_is_a_friend(small_config):
 def test_member_handles_read_and_write_the_member_table(small_config):
     model = run(small_config.replace(days=20)).model
     handles = model.members()
-    assert len(handles) == model.count.members
+    assert len(handles) == model.state.count.members
     h = handles[0]
     assert h.engagement == model.table.engagement[h.row]
     h.engagement = 0.123
@@ -104,5 +104,5 @@ def test_member_handles_read_and_write_the_member_table(small_config):
 def test_the_members_graph_holds_only_members_and_their_ties(small_config):
     model = run(small_config.replace(days=30)).model
     g = model.member_graph()
-    assert g.number_of_nodes() == model.count.members
+    assert g.number_of_nodes() == model.state.count.members
     assert all(model.table.is_member[u] and model.table.is_member[v] for u, v in g.edges())

@@ -60,4 +60,4 @@ def test_playbook_switches_are_logged_with_their_day():
 def test_a_flat_playbook_keeps_the_same_policies_throughout():
     result = run(load_config(["playbook=flat", "seed=0", "days=120", "output.plots=false"]))
     assert result.model.cfg.policy == result.model.base_cfg.policy
-    assert not any(e["kind"] == "playbook" for e in result.model.events_log)
+    assert not any(e["kind"] == "playbook" for e in result.model.state.events_log)

@@ -64,7 +64,7 @@ def test_a_run_makes_member_handles_only_on_demand():
     model = CommunityModel(cfg)
     for _ in range(cfg.days):
         model.step()
-    assert model.count.members > 20
+    assert model.state.count.members > 20
     assert Member not in model.agents_by_type  # 30 days of joins made no Python object per member
     row = int(np.flatnonzero(model.table.is_member)[0])
     assert model.member(row).is_member and len(model.agents_by_type[Member]) == 1
@@ -83,7 +83,7 @@ def test_a_gpu_run_keeps_its_arrays_on_the_device_and_grows_like_the_cpu_run():
             model = CommunityModel(SimConfig.from_dict({**base, "seed": seed, "backend": backend}))
             for _ in range(60):
                 model.step()
-            out.append(model.count.members)
+            out.append(model.state.count.members)
             if backend == "gpu":
                 assert type(model.table.engagement).__module__.startswith("cupy")
     assert abs(np.mean(gpu) - np.mean(cpu)) <= 0.1 * np.mean(cpu)

@@ -9,6 +9,7 @@ import typing
 from hypothesis import strategies as st
 
 from sim.config import SimConfig
+from sim.mechanics.acquisition import AFFINITY_SHAPE_MIN
 from sim.policies import REGISTRIES
 
 # Groups drawn here with small worlds (the rest of the schema is drawn from its declared ranges).
@@ -113,6 +114,8 @@ def valid_configs(draw, playbooks: dict):
             "policy.tiers.vip_points": t[2],
         }
     )
+    if flat["member.join_affinity_shape"] < AFFINITY_SHAPE_MIN:  # too small to draw from: everyone alike
+        flat["member.join_affinity_shape"] = 0.0
     if flat["policy.events.name"] != "none":
         flat["staff.n_event_planners"] = max(1, flat["staff.n_event_planners"])
     data = nest(flat) | draw(small_worlds())

@@ -4,6 +4,7 @@ that is unfinished, corrupt, from another version or carrying pickled objects is
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -11,7 +12,10 @@ import numpy as np
 import pytest
 
 from sim import checkpoint, forks
+from sim.agents import STAFF_ROLES
 from sim.cli import load_config
+from sim.lifecycle import Stage, StageSnapshot
+from sim.model_state import from_record, to_record
 from sim.runner import events_table, run
 
 # tiers and events from the start, and the stage-aware playbook switching policies at each stage
@@ -43,23 +47,14 @@ def same_state(a, b) -> None:
     for name, array in a.table.arrays().items():
         assert np.array_equal(array, b.table.arrays()[name]), name
     assert all(np.array_equal(x, y) for x, y in zip(a.ties.edges(), b.ties.edges(), strict=True))
-    assert (
-        np.array_equal(a.groups.size, b.groups.size) and a.newcomers_waiting == b.newcomers_waiting
-    )
-    for role in checkpoint.ROSTERS:
-        assert [checkpoint.staff_state(x) for x in getattr(a, role)] == [
-            checkpoint.staff_state(x) for x in getattr(b, role)
-        ]
-    assert (a.feed_stock, a.incident_backlog, a.toxicity) == (
-        b.feed_stock,
-        b.incident_backlog,
-        b.toxicity,
-    )
-    assert (a.cfg.policy, a.cfg.staff, a.cfg.groups) == (
-        b.cfg.policy,
-        b.cfg.staff,
-        b.cfg.groups,
-    )  # in force
+    assert np.array_equal(a.groups.size, b.groups.size)
+    arrays_a, arrays_b = {}, {}
+    assert to_record(a.state, "state", arrays_a) == to_record(b.state, "state", arrays_b)
+    assert arrays_a.keys() == arrays_b.keys()
+    assert all(np.array_equal(arrays_a[k], arrays_b[k]) for k in arrays_a)
+    for role in STAFF_ROLES:
+        assert [checkpoint.staff_state(x) for x in a.roster(role)] == [checkpoint.staff_state(x) for x in b.roster(role)]
+    assert (a.cfg.policy, a.cfg.staff, a.cfg.groups) == (b.cfg.policy, b.cfg.staff, b.cfg.groups)  # in force
 
 
 def test_a_run_resumed_from_day_30_gives_the_uninterrupted_series(cfg, straight, tmp_path):
@@ -224,7 +219,7 @@ def test_pickled_objects_in_a_checkpoint_are_never_unpickled(saved, tmp_path):
     marker = tmp_path / "unpickled"
     with np.load(saved / "state.npz") as npz:
         arrays = {k: npz[k] for k in npz.files}
-    arrays["attended_today"] = np.array([Payload(marker)], dtype=object)
+    arrays["state.newcomers_waiting"] = np.array([Payload(marker)], dtype=object)
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     (saved / "state.npz").write_bytes(buffer.getvalue())
@@ -237,8 +232,39 @@ def test_pickled_objects_in_a_checkpoint_are_never_unpickled(saved, tmp_path):
     assert not marker.exists()
 
 
-def test_state_the_checkpoint_does_not_know_stops_the_save(cfg, tmp_path):
+@dataclasses.dataclass
+class Inner:
+    stage: Stage
+    entry: StageSnapshot
+    counts: np.ndarray
+
+
+@dataclasses.dataclass
+class SomeNewState:
+    """What a new mechanic might add to the community state: arrays, enums, numpy scalars, nested
+    dataclasses and lists of them, free-form logs."""
+
+    rows: np.ndarray
+    level: np.float32
+    label: str
+    inner: Inner
+    history: list[Inner]
+    log: list[dict]
+
+
+def test_state_dataclasses_are_saved_field_by_field_without_a_list_of_attributes():
+    inner = Inner(Stage.MATURE, StageSnapshot(10, 0.1, 0.2, 0.3), np.arange(3))
+    state = SomeNewState(np.array([4, 5]), np.float32(0.1), "x", inner, [inner, inner], [{"day": 1, "kind": "k"}])
+    arrays = {}
+    record = json.loads(json.dumps(to_record(state, "new", arrays)))  # the record is plain JSON
+    back = from_record(SomeNewState, record, arrays)
+    assert np.array_equal(back.rows, state.rows) and back.level == state.level and type(back.level) is np.float32
+    assert back.inner.stage is Stage.MATURE and back.inner.entry == inner.entry and np.array_equal(back.inner.counts, inner.counts)
+    assert [h.stage for h in back.history] == [Stage.MATURE] * 2 and back.log == state.log and back.label == "x"
+
+
+def test_state_a_checkpoint_cannot_write_as_plain_data_stops_the_save(cfg, tmp_path):
     model = run(cfg.replace(days=3)).model
-    model.new_mechanic_state = {"rows": [1, 2]}
-    with pytest.raises(checkpoint.CheckpointError, match="new_mechanic_state"):
+    model.note("odd", "a note holding an object", {"what": object()})
+    with pytest.raises(checkpoint.CheckpointError, match="holds a object"):
         checkpoint.save(model, tmp_path / "x")

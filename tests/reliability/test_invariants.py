@@ -58,11 +58,11 @@ def check_member_table(model: CommunityModel) -> None:
     assert (t.joined_day[members] != NEVER).all() and (t.left_day[members] == NEVER).all()
     left = t.left_day != NEVER
     assert (t.joined_day[left] <= t.left_day[left]).all() and (t.left_day <= model.day).all()
-    assert model.count.members == int(members.sum())
+    assert model.state.count.members == int(members.sum())
     assert np.array_equal(
-        model.count.by_channel, np.bincount(t.channel[members], minlength=len(Channel))
+        model.state.count.by_channel, np.bincount(t.channel[members], minlength=len(Channel))
     )
-    assert np.array_equal(model.count.by_tier, np.bincount(t.tier[members], minlength=len(Tier)))
+    assert np.array_equal(model.state.count.by_tier, np.bincount(t.tier[members], minlength=len(Tier)))
     assert np.array_equal(
         model.groups.size, np.bincount(t.group[members], minlength=len(model.groups))
     )

@@ -21,6 +21,7 @@ from sim.config import ConfigError, SimConfig
         ({"network": {"kind": "file"}}, "network.path is empty"),
         ({"staff": 3}, "staff = 3 must be a group of keys"),
         ({"output": {"plots": "yes"}}, "output.plots = 'yes' has the wrong type: expected bool"),
+        ({"member": {"join_affinity_shape": 5e-324}}, "member.join_affinity_shape = 5e-324 is too small"),
     ],
 )
 def test_bad_values_are_refused_with_one_clear_line(data, expected):

@@ -108,8 +108,8 @@ def test_playbook_switches_and_injected_events_are_marked_on_their_days(staged_c
     )
     model, _, panels = capture(cfg, EVERY, {30: ["campaign"]})
     grow_day = next(
-        e["day"] for e in model.events_log if e["kind"] == "stage" and "GROW" in e["label"]
+        e["day"] for e in model.state.events_log if e["kind"] == "stage" and "GROW" in e["label"]
     )
     marks = [(m.day, m.kind) for m in markers(model)]
     assert (grow_day, "playbook") in marks and (30, "event") in marks
-    assert any(e["kind"] == "injected" and e["day"] == 30 for e in model.events_log)
+    assert any(e["kind"] == "injected" and e["day"] == 30 for e in model.state.events_log)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.agents import Expert, GrowthOfficer
 from sim.viz.events import BURST_DAYS
 from sim.viz.trainer import ClassroomModel
 
@@ -19,9 +20,9 @@ def stepped(cfg, days: int) -> ClassroomModel:
 def test_when_the_only_expert_leaves_expert_content_stops(staged_config):
     cfg = staged_config.replace(**{"staff.n_experts": 1})
     model = stepped(cfg, 20)
-    expert = model.experts[0]
+    (expert,) = model.roster(Expert)
     record = model.inject("expert_leaves")
-    assert record.day == 20 and model.experts == [] and expert not in model.agents
+    assert record.day == 20 and model.roster(Expert) == [] and expert not in model.agents
     for _ in range(20):
         model.step()
     posts = model.recorder.frame()["posts_expert"]
@@ -31,7 +32,7 @@ def test_when_the_only_expert_leaves_expert_content_stops(staged_config):
 
 def test_a_campaign_burst_brings_more_campaign_joins_while_it_lasts(staged_config):
     base, burst = stepped(staged_config, 20), stepped(staged_config, 20)
-    officers = len(burst.growth_officers)
+    officers = len(burst.roster(GrowthOfficer))
     burst.inject("campaign")
     for model in (base, burst):
         for _ in range(BURST_DAYS + 5):
@@ -41,7 +42,7 @@ def test_a_campaign_burst_brings_more_campaign_joins_while_it_lasts(staged_confi
     spend = [m.recorder.frame()["campaign_spend"].iloc[window].sum() for m in (base, burst)]
     assert spend[1] == pytest.approx(spend[0] * (officers + 4) / officers)
     assert joins[1] > 2 * joins[0]
-    assert len(burst.growth_officers) == officers, "the temporary officers go home after the burst"
+    assert len(burst.roster(GrowthOfficer)) == officers, "the temporary officers go home after the burst"
 
 
 def test_a_spam_wave_costs_engagement_and_moderators_soften_it(staged_config):
