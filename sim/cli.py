@@ -306,7 +306,9 @@ def check_composition(args: argparse.Namespace, dirs: Sequence[Path]) -> None:
     """Compose the run (a sweep's first job) once before Hydra starts, so that a preset Hydra
     cannot read (a user's YAML error, an option its defaults list names that no folder has) is
     one line and status 2, not Hydra's report; values are left to the schema in the task."""
-    if args.help or args.hydra_help or args.shell_completion or args.experimental_rerun or args.config_name:
+    if args.help or args.hydra_help or args.shell_completion or args.experimental_rerun:
+        return
+    if args.config_name or args.config_path:  # another primary config: Hydra composes it alone
         return
     parser = OverridesParser.create()
     try:
