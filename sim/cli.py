@@ -86,11 +86,14 @@ def parse_command_line(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def search_dirs(config_dir_flag: str | None, overrides: Iterable[str], config_dirs: Iterable = ()) -> list[Path]:
+def search_dirs(
+    config_dir_flag: str | None, overrides: Iterable[str], config_dirs: Iterable[str | Path] = ()
+) -> list[Path]:
     """The config folders in Hydra's search order: the built-in configs/, then `--config-dir`
     (and `config_dirs`), then the `hydra.searchpath` entries (`file://PATH` or `PATH`, relative
     to the current directory). A folder that does not exist is refused."""
-    named = [(f"--config-dir {d}", d) for d in [config_dir_flag, *config_dirs] if d is not None]
+    named = [(f"--config-dir {config_dir_flag}", config_dir_flag)] if config_dir_flag is not None else []
+    named += [(f"config folder {d}", d) for d in config_dirs]
     named += [(f"{SEARCHPATH} entry {e}", e) for e in searchpath_entries(overrides)]
     dirs = [config_dir()]
     for label, entry in named:
