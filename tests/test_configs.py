@@ -4,21 +4,27 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import config_dir, group_options, load_config
+from sim.cli import POLICY_GROUPS, config_dir, group_options, load_config
 from sim.config import ConfigError
+from sim.policies import REGISTRIES
 
 CDIR = config_dir()
 GROUP_OPTIONS = [
     (group, option)
-    for group in ("network", "policy/content", "policy/referral", "policy/acquisition", "scenario")
+    for group in ("network", *POLICY_GROUPS, "scenario")
     for option in group_options(CDIR, group)
 ]
 
 
 def test_every_group_has_options():
     groups = {g for g, _ in GROUP_OPTIONS}
-    assert groups == {"network", "policy/content", "policy/referral", "policy/acquisition", "scenario"}
-    assert len(GROUP_OPTIONS) >= 15
+    assert groups == {"network", "scenario", *(f"policy/{family}" for family in REGISTRIES)}
+    assert len(GROUP_OPTIONS) >= 26
+
+
+@pytest.mark.parametrize("family", list(REGISTRIES))
+def test_every_policy_of_every_family_is_an_option_of_its_group(family):
+    assert group_options(CDIR, f"policy/{family}") == sorted(REGISTRIES[family])
 
 
 @pytest.mark.parametrize(("group", "option"), GROUP_OPTIONS)
@@ -28,6 +34,8 @@ def test_option_composes_and_validates(group, option, tmp_path):
         edges = tmp_path / "edges.txt"
         edges.write_text("a b\nb c\nc a\n")
         overrides.append(f"network.path={edges}")
+    if group == "policy/events" and option != "none":
+        overrides.append("staff.n_event_planners=1")  # events need an activity planner
     cfg = load_config(overrides)
     if group == "scenario":
         assert cfg.scenario == option
@@ -87,3 +95,19 @@ def test_command_line_policy_choices_hold_through_every_stage_of_the_playbook():
     # what the user did not set still follows the playbook
     assert stage_config(cfg, Stage.ACTIVE).policy.tiers.name == "points_ladder"
     assert stage_config(load_config(), Stage.GROW).policy.referral.name == "reward_per_join"
+
+
+def test_the_scenario_table_says_what_each_scenario_file_sets():
+    rows = [line.split("|")[1:-1] for line in (CDIR / "scenario" / "README.md").read_text().splitlines()
+            if line.startswith("| `")]
+    assert sorted(row[0].split("`")[1] for row in rows) == group_options(CDIR, "scenario")
+    for name, _, population, days, founders, staff, policies in (map(str.strip, row) for row in rows):
+        cfg = load_config([f"scenario={name.split('`')[1]}"])
+        s, p = cfg.staff, cfg.policy
+        assert (int(population.replace(",", "")), int(days), int(founders)) == (
+            cfg.network.n_people, cfg.days, cfg.founders.n_founders), name
+        assert staff == f"{s.n_experts} / {s.n_moderators} / {s.n_growth_officers}", name
+        assert f"calendar {p.content.posts_per_week:g}/week" in policies, name
+        assert p.referral.name.replace("_", " ") in policies and p.acquisition.name in policies, name
+        assert f"{p.acquisition.budget_per_day:g} yuan/day" in policies, name
+        assert (p.moderation.name, p.welcome.name, p.tiers.name, p.events.name) == ("fixed", "greet", "none", "none")
