@@ -49,15 +49,17 @@ def is_type_checking(node: ast.AST) -> bool:
 
 
 def imports_with_scope(tree: ast.Module):
-    """(import node, True when it sits inside a function at any depth) for every import."""
-    stack = [(tree, False)]
+    """(import node, True when it sits inside a function at any depth) for every import that runs
+    (the body of `if TYPE_CHECKING:` never does; its `else:` does)."""
+    stack = [(node, False) for node in tree.body]
     while stack:
         node, in_function = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.Import | ast.ImportFrom):
-                yield child, in_function
-            elif not is_type_checking(child):
-                stack.append((child, in_function or isinstance(child, FUNCTIONS)))
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node, in_function
+            continue
+        children = node.orelse if is_type_checking(node) else ast.iter_child_nodes(node)
+        inside = in_function or isinstance(node, FUNCTIONS)
+        stack.extend((child, inside) for child in children)
 
 
 def imported_module(node: ast.ImportFrom, module: str, path: Path) -> str:
