@@ -21,11 +21,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim.analysis.compare import FAST_OUTPUT, Comparison, formatted, kpi_table, write_outputs
+from sim.analysis.kpis import kpi_row, standard_kpis
 from sim.checkpoint import CheckpointError, find, load, read
+from sim.cli import GROUPS, load_config
 from sim.config import ConfigError, SimConfig
 from sim.model import CommunityModel
 from sim.playbook import stage_config
 from sim.recorder import is_done
+from sim.runner import format_summary, run
 
 EXIT_BAD_INPUT = 2
 FIXED = (
@@ -43,8 +47,6 @@ NO_CHECKPOINTS = {"checkpoint.every_days": 0, "checkpoint.at_stage_change": Fals
 def parse_overrides(args: list[str]) -> dict:
     """`key=value` (a YAML value) and `group=option` (a config-group choice, composed as
     `community-sim` would) into {dotted key: value}; keys the state fixes are refused."""
-    from sim.cli import GROUPS, load_config  # noqa: PLC0415 - Hydra composition lives in sim/cli.py
-
     flat = {}
     for arg in args:
         key, sep, text = arg.partition("=")
@@ -147,8 +149,6 @@ def fork(
         One RunResult per fork, in order (series from day 0; the days up to the checkpoint are shared).
         Forks write no checkpoints unless their overrides ask.
     """
-    from sim.runner import run  # noqa: PLC0415
-
     out_dirs = out_dirs or [None] * len(overrides_list)
     results = []
     for overrides, out in zip(overrides_list, out_dirs, strict=True):
@@ -171,9 +171,6 @@ def compare_forks(
     Runs go to OUT/runs/ARM/seed=S (DONE last); a comparison started again reuses what finished.
     Returns a sim.analysis.compare.Comparison (write it with its `write_outputs`).
     """
-    from sim.analysis.compare import FAST_OUTPUT, Comparison, kpi_table  # noqa: PLC0415
-    from sim.analysis.kpis import kpi_row, standard_kpis  # noqa: PLC0415
-
     baseline = baseline or next(iter(arms))
     if baseline not in arms:
         raise ConfigError(f"--baseline {baseline!r} is not an arm; arms: {', '.join(arms)}")
@@ -222,8 +219,6 @@ def _fail(exc: Exception) -> None:
 
 def resume_main(argv: list[str] | None = None) -> None:
     """`community-sim-resume CHECKPOINT`: finish a run from a checkpoint (or a run's latest)."""
-    from sim.runner import format_summary, run  # noqa: PLC0415
-
     p = argparse.ArgumentParser(prog="community-sim-resume", description=resume_main.__doc__)
     p.add_argument(
         "checkpoint", type=Path, help="a checkpoint folder, or a run folder (its latest checkpoint)"
@@ -253,8 +248,6 @@ def resume_main(argv: list[str] | None = None) -> None:
 
 def fork_main(argv: list[str] | None = None) -> None:
     """`community-sim-fork CHECKPOINT --days N --arm LABEL OVERRIDE... --arm LABEL OVERRIDE...`."""
-    from sim.analysis.compare import formatted, write_outputs  # noqa: PLC0415
-
     p = argparse.ArgumentParser(prog="community-sim-fork", description=__doc__.split("\n\n")[1])
     p.add_argument(
         "checkpoint", type=Path, help="a checkpoint folder, or a run folder or checkpoints folder"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 
+from omegaconf import OmegaConf
+
 RESOLVER = "job_dir"
 NAME_MAX_BYTES = 255  # NAME_MAX of ext4, xfs, btrfs, APFS: longer names are refused (ENAMETOOLONG)
 SHORT_NAME_BYTES = 200  # a shortened name leaves room for a suffix a tool may add beside the folder
@@ -40,7 +42,5 @@ def job_dir(override_dirname: str) -> str:
 
 def register_resolver() -> None:
     """Make `${job_dir:...}` available to OmegaConf (idempotent)."""
-    from omegaconf import OmegaConf  # noqa: PLC0415
-
     if not OmegaConf.has_resolver(RESOLVER):
         OmegaConf.register_new_resolver(RESOLVER, job_dir)

@@ -27,6 +27,7 @@ from sim.recorder import (
     mark_done,
     provenance,
 )
+from sim.viz.dashboard import save_dashboard
 
 HIGHLIGHT_WINDOW_DAYS = 28  # "recent" averages in the summary use the last four weeks
 
@@ -180,8 +181,6 @@ def write_run_folder(result: RunResult, out: Path, timings: dict) -> Path:
     atomic_save(out / "events.csv", lambda p: events_table(result.model).to_csv(p, index=False))
     atomic_write_json(out / "summary.json", result.summary)
     if cfg.output.plots:
-        from sim.viz.dashboard import save_dashboard  # noqa: PLC0415 - matplotlib only when plotting
-
         atomic_save(out / "dashboard.png", lambda p: save_dashboard(result.timeseries, result.stages, cfg, p))
     atomic_write_json(out / "provenance.json", provenance(cfg.seed, timings))
     mark_done(out)

@@ -21,13 +21,26 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+import matplotlib
 
-from sim.analysis.observed import ObservedDataError, load_observed, simulated_series
-from sim.analysis.optimise import Lever, parse_lever
-from sim.config import ConfigError, SimConfig
-from sim.recorder import atomic_save, atomic_write_json, atomic_write_text, mark_done
+matplotlib.use("Agg")  # calibrations are written on headless machines
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import optuna  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.analysis.observed import ObservedDataError, load_observed, simulated_series  # noqa: E402
+from sim.analysis.optimise import Lever, parse_lever  # noqa: E402
+from sim.cli import load_config  # noqa: E402
+from sim.config import ConfigError, SimConfig  # noqa: E402
+from sim.recorder import atomic_save, atomic_write_json, atomic_write_text, mark_done  # noqa: E402
+from sim.runner import run  # noqa: E402
+from sim.validation.sustain import (  # noqa: E402
+    WINDOW_DAYS,
+    run_with_acquisition_stopped,
+    sustain_ratio,
+    verdict,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -43,8 +56,6 @@ def fit_loss(observed: pd.DataFrame, simulated: pd.DataFrame) -> float:
 
 def simulate(cfg: SimConfig, observed: pd.DataFrame, seeds) -> pd.DataFrame:
     """Mean simulated series over `seeds` on the observed days."""
-    from sim.runner import run  # noqa: PLC0415
-
     cols = list(observed.columns.drop("day"))
     runs = [
         simulated_series(run(cfg.replace(seed=s)).timeseries, observed["day"].to_numpy(), cols)
@@ -62,8 +73,6 @@ def calibrate(
     sampler_seed: int = 0,
 ):
     """Run the Optuna study; returns (study, fitted) where fitted maps each key to its summary."""
-    import optuna  # noqa: PLC0415
-
     base = base.replace(
         days=int(observed["day"].iloc[-1]), **{"output.plots": False, "output.csv": False}
     )
@@ -108,13 +117,6 @@ def summarise_fit(study, params: list[Lever]) -> dict[str, dict[str, float]]:
 
 def sustainability(cfg: SimConfig, stop_day: int, seeds, days_after: int = 90) -> dict[str, object]:
     """Run the fitted community on with outside acquisition stopped after `stop_day`; the verdict."""
-    from sim.validation.sustain import (  # noqa: PLC0415
-        WINDOW_DAYS,
-        run_with_acquisition_stopped,
-        sustain_ratio,
-        verdict,
-    )
-
     stop_day = max(stop_day, WINDOW_DAYS)
     ratios = [
         sustain_ratio(
@@ -135,11 +137,6 @@ def sustainability(cfg: SimConfig, stop_day: int, seeds, days_after: int = 90) -
 
 def plot_fit(observed: pd.DataFrame, simulated: pd.DataFrame, path: Path) -> None:
     """Observed (points) against the fitted simulation (line), one panel per column."""
-    import matplotlib  # noqa: PLC0415
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
     cols = list(observed.columns.drop("day"))
     fig, axes = plt.subplots(len(cols), 1, figsize=(7, 2.4 * len(cols)), sharex=True, squeeze=False)
     for ax, col in zip(axes[:, 0], cols, strict=True):
@@ -196,8 +193,6 @@ def main(argv: list[str] | None = None) -> None:
             raise ConfigError(
                 "--param takes KEY=LO:HI (or KEY=LO:HI:int); choices cannot be fitted"
             )
-        from sim.cli import load_config  # noqa: PLC0415
-
         base = load_config(args.set)
         for p in params:  # a key that does not exist, or a range the schema refuses, stops here
             base.replace(**{p.key: int(p.lo) if p.integer else p.lo}).replace(

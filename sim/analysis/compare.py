@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from joblib import Parallel, delayed
 
 from sim.analysis.kpis import Kpi, kpi_by_name, kpi_row, standard_kpis
 from sim.analysis.report import fmt, plot_stage_timing, plot_time_bands, write_report
 from sim.analysis.stats import mean_ci, paired_difference
+from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.recorder import is_done
+from sim.runner import run
 
 EXIT_BAD_INPUT = 2
 FAST_OUTPUT = {"output.plots": False, "output.csv": False}  # one dashboard per run is not needed here
@@ -49,8 +52,6 @@ def run_one(label: str, cfg: SimConfig, seed: int, out: Path | None, graphs: dic
     folder = out / "runs" / label / f"seed={seed}" if out is not None else None
     if folder is not None and is_done(folder):
         return pd.read_parquet(folder / "timeseries.parquet")
-    from sim.runner import run  # noqa: PLC0415 - the model only when something must run
-
     cfg = cfg.replace(seed=seed, **FAST_OUTPUT)
     key = (seed, repr(cfg.network))  # arms on one seed and one network share the graph (CRN)
     result = run(cfg, folder, graph=graphs.get(key))
@@ -68,8 +69,6 @@ def run_seeds(arms: dict[str, SimConfig], seeds: list[int], out: Path | None, jo
     """Run every arm on every seed, `jobs` seeds at a time (joblib processes when jobs > 1)."""
     if jobs <= 1:
         return [frame for s in seeds for frame in run_seed(arms, s, out)]
-    from joblib import Parallel, delayed  # noqa: PLC0415
-
     batches = Parallel(n_jobs=jobs)(delayed(run_seed)(arms, s, out) for s in seeds)
     return [frame for batch in batches for frame in batch]
 
@@ -214,8 +213,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--title", default="Policy comparison 策略对比")
     a = p.parse_args(argv)
     try:
-        from sim.cli import load_config  # noqa: PLC0415 - Hydra composition lives in sim/cli.py
-
         if a.seeds < 1 or a.jobs < 1 or not 0 < a.level < 1:
             raise ConfigError("--seeds and --jobs must be at least 1 and --level between 0 and 1")
         labels = [arm[0] for arm in a.arm]

@@ -28,11 +28,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import optuna
 import pandas as pd
 
 from sim.analysis.kpis import cost_total, kpi_by_name, standard_kpis
 from sim.analysis.report import fmt, write_report
+from sim.cli import load_config
 from sim.config import ConfigError
+from sim.runner import run
 
 EXIT_BAD_INPUT = 2
 FAST_OUTPUT = ["output.plots=false", "output.csv=false"]
@@ -79,9 +82,6 @@ def parse_lever(text: str) -> Lever:
 
 def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds: list[int], budget: float | None):
     """The trial objective: mean KPI over `seeds`; mean total cost kept for the budget constraint."""
-    from sim.cli import load_config  # noqa: PLC0415 - Hydra composition lives in sim/cli.py
-    from sim.runner import run  # noqa: PLC0415
-
     kpi = kpi_by_name(kpi_name, standard_kpis())
     base = load_config([*common, *FAST_OUTPUT])
 
@@ -136,8 +136,6 @@ def fail_stale_trials(study) -> list[int]:
     Only safe under `storage_lock`: then no live process can own a RUNNING trial. Optuna's heartbeat
     would only catch them after a grace period, and never those written without a heartbeat.
     """
-    import optuna  # noqa: PLC0415
-
     stale = [t.number for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))]
     for number in stale:
         study.tell(number, state=optuna.trial.TrialState.FAIL)
@@ -164,8 +162,6 @@ def optimise(levers: list[Lever], kpi_name: str, trials: int, storage: Path, stu
     Raises:
         StudyInUse: if another process is working on the same storage file.
     """
-    import optuna  # noqa: PLC0415
-
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     objective, kpi = make_objective(levers, list(common), kpi_name, list(seeds), budget)
     storage.parent.mkdir(parents=True, exist_ok=True)
@@ -186,8 +182,6 @@ def optimise(levers: list[Lever], kpi_name: str, trials: int, storage: Path, stu
 
 def best_feasible(study, budget: float | None):
     """The best completed trial within the budget, or None."""
-    import optuna  # noqa: PLC0415
-
     ok = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE
           and (budget is None or t.user_attrs.get("cost_total", float("inf")) <= budget)]
     if not ok:
@@ -239,8 +233,6 @@ def main(argv: list[str] | None = None) -> None:
         kpi_by_name(a.kpi, standard_kpis())
         if a.trials < 1 or a.seeds < 1:
             raise ConfigError("--trials and --seeds must be at least 1")
-        from sim.cli import load_config  # noqa: PLC0415
-
         load_config([*a.common, *(f"{lv.key}={lv.choices[0] if lv.choices else lv.lo}" for lv in levers)])
         study = optimise(levers, a.kpi, a.trials, a.storage, a.study, a.common, list(range(a.seeds)), a.budget,
                          a.sampler_seed, log=print)

@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 from sim.analysis.kpis import HEALTHY_STAGES  # noqa: E402
 from sim.analysis.stats import band, mean_ci  # noqa: E402
 from sim.recorder import atomic_save, atomic_write_text  # noqa: E402
+from sim.viz.dashboard import cjk_font  # noqa: E402 - the one place fonts are looked up
 
 TIME_PANELS = (  # (column of the per-day frame, English title, Chinese title)
     ("members", "members", "成员数"),
@@ -32,8 +33,6 @@ TIME_PANELS = (  # (column of the per-day frame, English title, Chinese title)
 
 def font_rc() -> tuple[dict, bool]:
     """Matplotlib settings that draw Chinese when a CJK font is installed (else English only)."""
-    from sim.viz.dashboard import cjk_font  # noqa: PLC0415 - the one place fonts are looked up
-
     font = cjk_font()
     return ({"font.family": [font, "DejaVu Sans"]}, True) if font else ({}, False)
 

@@ -19,10 +19,17 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
+from SALib.analyze import morris as morris_analysis
+from SALib.analyze import sobol as sobol_analysis
+from SALib.sample import morris as morris_sampling
+from SALib.sample import sobol as sobol_sampling
 
 from sim.analysis.kpis import kpi_by_name, standard_kpis
 from sim.analysis.report import write_report
+from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
+from sim.runner import run
 
 EXIT_BAD_INPUT = 2
 FAST_OUTPUT = {"output.plots": False, "output.csv": False}
@@ -64,8 +71,6 @@ def model_evaluator(base: SimConfig, params: list[Param], kpi: str, seeds: list[
         base.replace(**{p.key: _cast(p.lo, isinstance(_lookup(defaults, p.key), int))})
 
     def one_point(x) -> float:
-        from sim.runner import run  # noqa: PLC0415
-
         changes = {p.key: _cast(v, i) for p, v, i in zip(params, x, is_int, strict=True)}
         values = []
         for seed in seeds:
@@ -79,8 +84,6 @@ def model_evaluator(base: SimConfig, params: list[Param], kpi: str, seeds: list[
     def evaluate(X: np.ndarray) -> np.ndarray:
         if jobs <= 1:
             return np.array([one_point(x) for x in X])
-        from joblib import Parallel, delayed  # noqa: PLC0415
-
         return np.array(Parallel(n_jobs=jobs)(delayed(one_point)(x) for x in X))
 
     return evaluate
@@ -114,23 +117,17 @@ def analyse(params: list[Param], evaluate: Callable, method: str = "morris", n: 
     """
     prob = problem(params)
     if method == "morris":
-        from SALib.analyze import morris as analyze  # noqa: PLC0415
-        from SALib.sample import morris as sample  # noqa: PLC0415
-
-        X = sample.sample(prob, n, num_levels=4, seed=seed)
+        X = morris_sampling.sample(prob, n, num_levels=4, seed=seed)
         Y = evaluate(X)
-        si = analyze.analyze(prob, X, Y, num_levels=4, seed=seed)
+        si = morris_analysis.analyze(prob, X, Y, num_levels=4, seed=seed)
         table = pd.DataFrame({"parameter": prob["names"], "mu_star": si["mu_star"], "mu_star_conf": si["mu_star_conf"],
                               "mu": si["mu"], "sigma": si["sigma"]}).sort_values("mu_star", ascending=False)
     elif method == "sobol":
-        from SALib.analyze import sobol as analyze  # noqa: PLC0415
-        from SALib.sample import sobol as sample  # noqa: PLC0415
-
         if n & (n - 1):
             raise ConfigError(f"--n {n}: Sobol needs a power of 2 base samples (e.g. 16, 32, 64)")
-        X = sample.sample(prob, n, calc_second_order=False, seed=seed)
+        X = sobol_sampling.sample(prob, n, calc_second_order=False, seed=seed)
         Y = evaluate(X)
-        si = analyze.analyze(prob, Y, calc_second_order=False, seed=seed)
+        si = sobol_analysis.analyze(prob, Y, calc_second_order=False, seed=seed)
         table = pd.DataFrame({"parameter": prob["names"], "ST": si["ST"], "ST_conf": si["ST_conf"], "S1": si["S1"],
                               "S1_conf": si["S1_conf"]}).sort_values("ST", ascending=False)
     else:
@@ -172,8 +169,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=Path("reports/sensitivity"))
     a = p.parse_args(argv)
     try:
-        from sim.cli import load_config  # noqa: PLC0415 - Hydra composition lives in sim/cli.py
-
         params = [parse_param(t) for t in a.param]
         kpi_by_name(a.kpi, standard_kpis())
         if a.n < 1 or a.seeds < 1 or a.jobs < 1:

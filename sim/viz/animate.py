@@ -17,8 +17,11 @@ import argparse
 import sys
 from pathlib import Path
 
+import imageio_ffmpeg
 import numpy as np
+import pandas as pd
 import yaml
+from PIL import Image
 
 from sim.config import ConfigError, SimConfig
 from sim.recorder import atomic_save, is_done
@@ -86,8 +89,6 @@ def warn_if_different(run_dir: Path, ts) -> None:
     recorded = run_dir / "timeseries.parquet"
     if not recorded.is_file():
         return
-    import pandas as pd  # noqa: PLC0415
-
     before = pd.read_parquet(recorded, columns=["members"])["members"].to_numpy()
     if len(before) != len(ts) or not np.array_equal(before, ts["members"].to_numpy()):
         print(
@@ -99,8 +100,6 @@ def warn_if_different(run_dir: Path, ts) -> None:
 
 def write_gif(frames: list[np.ndarray], path: Path, fps: float) -> None:
     """An endless-loop GIF; every frame is kept (frames always differ: the cursor moves)."""
-    from PIL import Image  # noqa: PLC0415
-
     images = [
         Image.fromarray(f).quantize(colors=256, method=Image.Quantize.FASTOCTREE) for f in frames
     ]
@@ -116,8 +115,6 @@ def write_gif(frames: list[np.ndarray], path: Path, fps: float) -> None:
 
 def write_mp4(frames: list[np.ndarray], path: Path, fps: float) -> None:
     """H.264 MP4 through the ffmpeg binary that ships with imageio-ffmpeg."""
-    import imageio_ffmpeg  # noqa: PLC0415
-
     height, width = frames[0].shape[:2]
     writer = imageio_ffmpeg.write_frames(
         str(path),

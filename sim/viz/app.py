@@ -12,11 +12,13 @@ front-end assets fetched by scripts/fetch_solara_assets.py, so the page renders 
 
 from __future__ import annotations
 
+import matplotlib
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
+from sim.cli import config_dir, group_options
 from sim.lifecycle import Stage
 from sim.policies import referral as referral_policies
 from sim.viz.dashboard import STAGE_COLOURS
@@ -38,8 +40,6 @@ colour_mode = solara.reactive("channel")
 
 def scenario_names() -> list[str]:
     """Scenario presets available in scenarios/."""
-    from sim.cli import config_dir, group_options  # noqa: PLC0415
-
     return group_options(config_dir(), "scenario")
 
 
@@ -101,8 +101,6 @@ def NetworkView(model):
     """The members' network at their stable positions."""
     update_counter.get()
     rc, has_cjk = font_rc()
-    import matplotlib  # noqa: PLC0415
-
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(6, 6), dpi=85)
         ax = fig.add_subplot()
@@ -123,8 +121,6 @@ def KpiCharts(model):
     update_counter.get()
     ts = model.recorder.frame()
     rc, has_cjk = font_rc()
-    import matplotlib  # noqa: PLC0415
-
     panels = kpi_panels(ts)
     marks = markers(model)
     with matplotlib.rc_context(rc):

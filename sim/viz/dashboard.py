@@ -2,7 +2,9 @@
 
 Panels: members by join channel (stacked), daily active share, content (expert vs member posts),
 churn (leaves per day and the churn rate). Labels are bilingual; a CJK font is used when one is
-installed, otherwise labels fall back to English only so no empty boxes are drawn.
+installed, otherwise labels fall back to English only so no empty boxes are drawn. The dashboard
+is drawn on a figure of its own with the Agg canvas, never through pyplot, so importing this module
+(sim.runner does) leaves matplotlib's backend as the caller set it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from sim.lifecycle import Stage  # noqa: E402
+from sim.lifecycle import Stage
 
 STAGE_COLOURS = {
     Stage.CREATE: "#dbe9f6",
@@ -61,8 +63,10 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
     font = cjk_font()
     has_cjk = font is not None
     rc = {"font.family": [font, "DejaVu Sans"]} if has_cjk else {}
-    with plt.rc_context(rc):
-        fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex=True)
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(13, 8))
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(2, 2, sharex=True)
         day = ts["day"]
         last = int(day.iloc[-1])
         for ax in axes.flat:
@@ -94,10 +98,9 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
         ax2.set_ylabel(_label("流失率/天", "churn rate per day", has_cjk))
         ax.set_title(_label("流失", "Churn", has_cjk))
         ax.legend(loc="upper left", fontsize=8)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=STAGE_COLOURS[Stage[s]]) for s in stages["stage"].unique()]
+        handles = [Rectangle((0, 0), 1, 1, color=STAGE_COLOURS[Stage[s]]) for s in stages["stage"].unique()]
         labels = [Stage[s].label if has_cjk else Stage[s].name for s in stages["stage"].unique()]
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
         fig.suptitle(f"{cfg.scenario} · seed {cfg.seed} · {cfg.days} days", fontsize=12)
         fig.tight_layout(rect=(0, 0.04, 1, 0.97))
         fig.savefig(path, dpi=110, format="png")
-        plt.close(fig)

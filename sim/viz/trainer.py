@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from sim.cli import load_config
 from sim.config import SimConfig
 from sim.model import CommunityModel
 from sim.viz.events import EventBook
@@ -22,8 +23,6 @@ DEFAULT_SCENARIO = "classroom"
 @lru_cache(maxsize=16)
 def scenario_config(scenario: str) -> SimConfig:
     """The validated config of a scenario preset (composed once per scenario)."""
-    from sim.cli import load_config  # noqa: PLC0415 - Hydra only when a scenario is composed
-
     return load_config([f"scenario={scenario}"])
 
 
