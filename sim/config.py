@@ -2,9 +2,9 @@
 
 Hydra composes YAML into a plain mapping; `SimConfig.from_dict` turns it into typed, frozen objects
 with the schema's validator (sim/schema.py) and then checks what involves more than one key. The
-world's groups (network, founders, staff, member, groups, outputs) are declared here; the others
-live with what reads them: the policies in sim/policies/, the stage thresholds in sim/lifecycle.py,
-the mechanics' groups in sim/operations_config.py. Every default states its source
+world's groups (network, founders, staff, groups, outputs) are declared here; the others live with
+what reads them: members' behaviour in sim/member_config.py, the policies in sim/policies/, the
+stage thresholds in sim/lifecycle.py, the mechanics' groups in sim/operations_config.py. Every default states its source
 (docs/parameters.md collects them). Rates carry their unit in the name (`*_per_day`, `*_per_week`).
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.lifecycle import LifecycleConfig
 from sim.mechanics import acquisition
+from sim.member_config import MemberConfig
 from sim.operations_config import (
     EconomicsConfig,
     InteractionConfig,
@@ -26,22 +27,12 @@ from sim.playbook import check_playbook, pin_overrides
 from sim.policies import PolicyConfig, unknown_policy
 from sim.policies import events as event_policies
 from sim.schema import ConfigError, build, param, set_dotted
+from sim.sources import JOYCE_KRAUT_2006
 
 __all__ = ["ConfigError", "SimConfig", "param"]
 
 
 GRAPH_KINDS = ("small_world", "holme_kim", "scale_free", "sbm", "complete", "file")
-
-# Citations used by more than one default below.
-JOYCE_KRAUT_2006 = (
-    "Joyce & Kraut 2006: newcomers whose first post got a reply posted again more often than those "
-    "ignored (56% vs 44%)"
-)
-SCHMITT_2011 = (
-    "Schmitt, Skiera & Van den Bulte 2011: referred customers had higher retention and at least 16% "
-    "higher value"
-)
-
 
 @dataclass(frozen=True)
 class NetworkConfig:
@@ -152,148 +143,6 @@ class StaffConfig:
         source=f"{JOYCE_KRAUT_2006}, the nearest measured effect of attention to a newcomer; size "
         "assumption: a greeting is weaker than a reply to one's own post, so 0.1, below the "
         "first-reply boost (interaction.first_reply_engagement_boost = 0.15)",
-    )
-
-
-@dataclass(frozen=True)
-class MemberConfig:
-    """How members behave: activity, engagement, posting and churn."""
-
-    p_active_base: float = param(
-        0.05, lo=0.0, hi=1.0, help="daily visit drive with no content or friends",
-        source="assumption: with nothing new and no friends around, a fully engaged member still opens "
-        "the group about one day in twenty (habit, notifications); small next to the content and "
-        "social drives, so that what operators do moves visits",
-    )
-    w_active_content: float = param(
-        0.45, lo=0.0, hi=1.0, help="visit drive from fresh content",
-        source="assumption: content is the main reason to visit a brand or knowledge community, so it "
-        "weighs more than friends (0.45 vs 0.35); with the base drive a fully engaged member with a "
-        "full feed and active friends visits 85% of days. In the default community about 30% of "
-        "members visit daily in the second half of the year, whereas vendor benchmarks give 10-30% of members active in a "
-        "month (Breezio; Higher Logic 2023: about 15% active) and 74.6% of WeChat users mute "
-        "groups (China Youth Daily 2020 survey): the visit drives are likely too strong",
-    )
-    w_active_social: float = param(
-        0.35, lo=0.0, hi=1.0, help="visit drive from active friends",
-        source="assumption: friends active yesterday pull a member back, a little less than content "
-        "in a brand community (see w_active_content for the daily active share the drives give)",
-    )
-    content_saturation_posts: float = param(
-        4.0, lo=0.01, hi=1e6,
-        help="quality-weighted posts in the feed at which content value is 63% of its maximum",
-        source="assumption: a member reads a handful of posts a visit: four fresh quality-weighted "
-        "posts give 63% of the content value, eight 86%; the default feed stays near saturation "
-        "(content value about 0.9 over the default year)",
-    )
-    content_half_life_days: float = param(
-        1.5, lo=0.1, hi=365.0, help="how fast posts go stale",
-        source="assumption: chat-group posts scroll out of sight within a day or two (operators note "
-        "good posts being flooded away, 刷屏刷掉, and keep a content curator, 内容整理官), so a post "
-        "keeps half its freshness for a day and a half",
-    )
-    social_saturation_friends: float = param(
-        2.0, lo=0.01, hi=1e6,
-        help="active member friends at which the social pull is 63% of its maximum",
-        source="assumption: two friends active yesterday give 63% of the social pull, four 86%: a "
-        "couple of familiar faces is what draws someone back, more adds little",
-    )
-    engagement_founder: float = param(
-        0.8, lo=0.0, hi=1.0, help="engagement of founders on day 0 (种子用户 are committed)",
-        source="assumption: seed users (种子用户) are committed from the start, well above an ordinary "
-        "joiner (0.45), so the first group is lively before content builds up",
-    )
-    engagement_join: float = param(
-        0.45, lo=0.0, hi=1.0, help="engagement on joining (organic joins)",
-        source="assumption: a newcomer starts undecided, just under the middle: with the default feed "
-        "they visit on a fifth to a third of days and run a moderate leaving risk until what they "
-        "find settles it; the posting-rate lift is measured relative to this value",
-    )
-    engagement_join_referral_bonus: float = param(
-        0.1, lo=-1.0, hi=1.0,
-        help="extra engagement for referred joins",
-        source=f"{SCHMITT_2011}; size assumption: +0.1 (0.55 vs 0.45) cuts the starting leaving hazard "
-        "by about a third; unlike Van den Bulte, Bayer, Skiera & Schmitt 2018 (the edge lasts only "
-        "while the referrer stays), it does not depend on the inviter staying",
-    )
-    engagement_join_campaign_bonus: float = param(
-        -0.1, lo=-1.0, hi=1.0, help="engagement difference for campaign (paid) joins; assumption",
-        source="assumption: people brought in by paid ads join with less commitment than organic "
-        "joiners, the mirror image of the referral bonus (0.35 vs 0.45); not measured for communities",
-    )
-    engagement_learning_rate: float = param(
-        0.1, lo=0.0, hi=1.0,
-        help="per active day, how far engagement moves toward the value received",
-        source="assumption: a visit moves engagement a tenth of the way toward what it was worth, so a "
-        "member's judgement follows roughly their last ten visits: a reply or a bad month shows, a "
-        "single day does not",
-    )
-    engagement_decay_per_day: float = param(
-        0.01, lo=0.0, hi=1.0, help="engagement lost on a day without a visit",
-        source="assumption: a day away costs 1% of engagement, so a member who stops visiting loses "
-        "half of it in about 70 days: interest fades over months, not days",
-    )
-    value_base: float = param(
-        0.15, lo=0.0, hi=1.0, help="value of a visit with no content or friends",
-        source="assumption: a visit with nothing new still has some worth (the floor of a visit's "
-        "value), so members of a quiet group drift down slowly rather than collapse",
-    )
-    p_post_median: float = param(
-        0.004, lo=0.0, hi=100.0,
-        help="median posting rate of an active member, posts per visit (log-normal over people)",
-        source="Nielsen 2006: 90-9-1 participation inequality; van Mierlo 2014: under 25% of members "
-        "ever posted and the top 1% wrote 74.7% of posts; Lampe & Johnston 2005: 16% of new accounts "
-        "ever commented; tuned with p_post_sigma: the model's full-size check measures 18.4% ever "
-        "posting and 77.9% by the top 1% (docs/validation.md)",
-    )
-    p_post_sigma: float = param(
-        2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)",
-        source="van Mierlo 2014: the top 1% of members wrote 74.7% of posts in four health "
-        "communities; tuned with p_post_median: a spread of 2.2 gives a top-1% share of 77.9% in the "
-        "model's full-size check (docs/validation.md)",
-    )
-    post_engagement_elasticity: float = param(
-        1.0, lo=0.0, hi=10.0,
-        help="posting rate x (engagement / engagement_join) ** elasticity: engaged members post more, "
-        "so what lifts engagement (a reply to a first post) also lifts posting",
-        source=f"{JOYCE_KRAUT_2006}; size assumption: proportional (1.0), which raised the model's "
-        "first-reply uplift in posting again from +3.2 to +7.2 points (docs/validation.md)",
-    )
-    member_post_quality: float = param(
-        0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1",
-        source="assumption: members' posts are mostly short questions and chat, worth under half of a "
-        "default expert post (quality 0.8); many of them still carry a mature community's feed",
-    )
-    p_churn_max_per_day: float = param(
-        0.03, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member",
-        source="assumption: a fully disengaged member leaves within about a month (3% a day). "
-        "Members who lose interest mostly go quiet rather than leave (China "
-        "Youth Daily 2020 survey: 74.6% mute WeChat groups, 38.4% leave groups) and Fader & Hardie 2007's "
-        "'regular' subscribers kept 63% after a year, while the default community keeps about 69% of "
-        "its joiners after 4 weeks and 21-25% after 24 weeks: leaving is likely too common",
-    )
-    churn_shape: float = param(
-        2.0, lo=0.0, hi=20.0, help="hazard = p_churn_max * (1 - engagement) ** churn_shape",
-        source="Fader & Hardie 2007: cohort survival drops steeply, then flattens (shifted-beta-"
-        "geometric, from hazards that differ between people); size assumption: squaring (1 - "
-        "engagement) spreads the hazards so that the model's cohorts follow that curve (sBG fit "
-        "a = 1.22, b = 2.69, docs/validation.md)",
-    )
-    join_affinity_shape: float = param(
-        1.0, lo=0.0, hi=1e6,
-        help="gamma shape of people's affinity for the community (mean 1); smaller = more uneven; 0 = everyone alike",
-        source="Bemmaor 1994; Van den Bulte & Stremersch 2004: adoption propensity differs between "
-        "people (gamma-distributed in Bemmaor's model, which gives back the Bass curve at shape 1), so "
-        "the keenest join first and growth slows; size assumption: shape 1, that reference case, here "
-        "applied to the join chance itself",
-    )
-    p_discover_per_day: float = param(
-        2e-5, lo=0.0, hi=1.0,
-        help="organic discovery: chance a non-member finds and joins the community on a day",
-        source="assumption: about 0.7% of the population a year find the community on their own "
-        "(before affinity); Bass's p for durable goods averages 0.03 a year (Sultan, Farley & Lehmann "
-        "1990), lower here because advertising is a separate channel (campaigns); the product_forum "
-        "scenario uses 5e-5",
     )
 
 
