@@ -71,7 +71,7 @@ def measure(n: int, days: int, full: bool, crowd: bool, device: str = "gpu") -> 
     t2 = time.perf_counter()
     member_days = 0
     for _ in range(days):
-        member_days += model.count.members  # members the day starts with
+        member_days += model.state.count.members  # members the day starts with
         model.step()
     backend.synchronize()
     t3 = time.perf_counter()
@@ -85,7 +85,7 @@ def measure(n: int, days: int, full: bool, crowd: bool, device: str = "gpu") -> 
         "person_days_per_s": n * days / (t3 - t2),
         "member_days_per_s": member_days / (t3 - t2),
         "device_pool_peak_gib": pool.total_bytes() / 2**30 if pool else 0.0,
-        "members_final": int(model.count.members),
+        "members_final": int(model.state.count.members),
         "device": backend.xp.cuda.runtime.getDeviceProperties(0)["name"].decode() if pool else "cpu",
     }
 

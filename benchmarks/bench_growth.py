@@ -85,11 +85,11 @@ def measure_one(model: str, n: int, days: int, scenario: str) -> dict:
     c2 = time.process_time()
     member_days = 0
     for _ in range(days):
-        member_days += sim.count.members if model == "ours" else sim.members  # members the day starts with
+        member_days += sim.state.count.members if model == "ours" else sim.members  # members the day starts with
         sim.step()
     t3 = time.perf_counter()
     c3 = time.process_time()
-    members = sim.count.members if model == "ours" else sim.members
+    members = sim.state.count.members if model == "ours" else sim.members
     return {
         "model": model,
         "n": n,
