@@ -3,14 +3,12 @@ range (sim/config.py, sim/operations_config.py), sized to run in a fraction of a
 
 from __future__ import annotations
 
-import dataclasses
-import typing
-
 from hypothesis import strategies as st
 
 from sim.config import SimConfig
 from sim.mechanics.acquisition import AFFINITY_SHAPE_MIN
 from sim.policies import REGISTRIES
+from sim.schema import declared_fields
 
 # Groups drawn here with small worlds (the rest of the schema is drawn from its declared ranges).
 WORLD = {
@@ -28,15 +26,9 @@ STAFF_MAX = 4  # staff counts up to 10,000 are valid, but a test community this 
 PLAYBOOKS = ("flat", "stage_aware", "abandon_in_mature")
 
 
-def leaves(cls=SimConfig, prefix=""):
-    """(dotted key, field, type) of every leaf of the schema below `cls`."""
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        tp = hints[f.name]
-        if dataclasses.is_dataclass(tp):
-            yield from leaves(tp, f"{prefix}{f.name}.")
-        else:
-            yield f"{prefix}{f.name}", f, tp
+def leaves():
+    """(dotted key, field, type) of every leaf of the schema."""
+    return declared_fields(SimConfig)
 
 
 def leaf_values(key: str, f, tp):
