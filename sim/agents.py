@@ -122,7 +122,7 @@ class WorkDay:
     open_incidents: int
     waiting: list[int]  # yesterday's newcomers, in order of arrival
     members: object  # rows of today's members (at the start of the day)
-    engagement: object  # their engagement at the start of the day
+    engagement: object  # everyone's engagement (staff write nothing to it while they act: the day's start)
     feed_stock: float  # the feed, to which experts add their posts
     posts_expert: int = 0
     campaign_spend: float = 0.0
@@ -143,11 +143,11 @@ class WorkDay:
     def free_for_events(self):
         """Today's members not yet at one of today's events (a member attends one a day), and their
         engagement at the start of the day."""
-        if not self.events:
-            return self.members, self.engagement
-        xp = xp_of(self.members)
-        free = ~xp.isin(self.members, xp.concatenate([e.attendees for e in self.events]))
-        return self.members[free], self.engagement[free]
+        members = self.members
+        if self.events:
+            xp = xp_of(members)
+            members = members[~xp.isin(members, xp.concatenate([e.attendees for e in self.events]))]
+        return members, self.engagement[members]
 
 
 class StaffAgent(mesa.Agent):

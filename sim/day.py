@@ -71,7 +71,7 @@ class DayPhases:
             s.day, self.streams, cfg.capacity, self.policies,
             posts_due_per_expert=self.policies.content.posts_due_per_day(s.day) / max(1, len(self.roster(Expert))),
             open_incidents=arising - removed, waiting=s.newcomers_waiting.tolist(), members=today.members,
-            engagement=table.engagement[today.members], feed_stock=s.feed_stock, incidents_resolved=removed,
+            engagement=table.engagement, feed_stock=s.feed_stock, incidents_resolved=removed,
         )
         self._staff_in_order(s.day).shuffle_do("act", work)
         today.work = work
