@@ -101,13 +101,13 @@ class MemberConfig:
         help="median posting rate of an active member, posts per visit (log-normal over people)",
         source="Nielsen 2006: 90-9-1 participation inequality; van Mierlo 2014: under 25% of members "
         "ever posted and the top 1% wrote 74.7% of posts; Lampe & Johnston 2005: 16% of new accounts "
-        "ever commented; tuned with p_post_sigma: the model's full-size check measures 18.4% ever "
-        "posting and 77.9% by the top 1% (docs/validation.md)",
+        "ever commented; tuned with p_post_sigma: the model's full-size check measures 18.5% ever "
+        "posting and 78.1% by the top 1% (docs/validation.md)",
     )
     p_post_sigma: float = param(
         2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)",
         source="van Mierlo 2014: the top 1% of members wrote 74.7% of posts in four health "
-        "communities; tuned with p_post_median: a spread of 2.2 gives a top-1% share of 77.9% in the "
+        "communities; tuned with p_post_median: a spread of 2.2 gives a top-1% share of 78.1% in the "
         "model's full-size check (docs/validation.md)",
     )
     post_engagement_elasticity: float = param(
@@ -115,7 +115,7 @@ class MemberConfig:
         help="posting rate x (engagement / engagement_join) ** elasticity: engaged members post more, "
         "so what lifts engagement (a reply to a first post) also lifts posting",
         source=f"{JOYCE_KRAUT_2006}; size assumption: proportional (1.0), which raised the model's "
-        "first-reply uplift in posting again from +3.2 to +7.2 points (docs/validation.md)",
+        "first-reply uplift in posting again from +3.2 to +7.5 points (docs/validation.md)",
     )
     member_post_quality: float = param(
         0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1",

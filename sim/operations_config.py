@@ -15,7 +15,7 @@ HALFAKER_2013 = (
 )
 JOYCE_KRAUT_2006 = (
     "Joyce & Kraut 2006: 56% of newcomers whose first post got a reply posted again vs 44% of those "
-    "ignored; size assumption: 0.15 gives +7.2 points in the model's check (docs/validation.md), "
+    "ignored; size assumption: 0.15 gives +7.5 points in the model's check (docs/validation.md), "
     "inside its tolerance but below the study's +12"
 )
 
