@@ -41,11 +41,23 @@ def run_with_acquisition_stopped(cfg: SimConfig, stop_day: int) -> pd.DataFrame:
     """
     model = CommunityModel(cfg)
     for day in range(1, cfg.days + 1):
-        # re-applied after a stage change too, in case the playbook switches campaigns back on
-        if day > stop_day and (day == stop_day + 1 or model.cfg.policy.acquisition.name != "none"):
+        # re-applied whenever the config in force acquires again (a playbook switch)
+        if day > stop_day and not _stopped(model.cfg):
             _stop_acquisition(model)
         model.step()
     return model.recorder.frame()
+
+
+def _stopped(cfg: SimConfig) -> bool:
+    """True when `cfg` has every setting of NO_ACQUISITION."""
+    return all(_value(cfg, key) == value for key, value in NO_ACQUISITION.items())
+
+
+def _value(cfg: SimConfig, dotted: str):
+    node = cfg
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
 
 
 def _stop_acquisition(model: CommunityModel) -> None:
