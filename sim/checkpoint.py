@@ -2,15 +2,18 @@
 
 A checkpoint folder holds `state.npz` (every array of the state, sim/model_state.py; written with
 numpy, read back with `allow_pickle=False`), `state.json` (the rest of the state, the simulator
-and format versions, the run folder and a hash of `state.npz`) and `DONE`, written last with the
+and format versions and the run folder), `MANIFEST.json` (the format, the versions and a BLAKE2
+hash and size of every other file of the folder) and `DONE`, written in that order with the
 atomic writers of sim/recorder.py, so a half-written checkpoint is never read. Random numbers
 need no saving: every draw is keyed by (seed, stream, day) (sim/rng.py), so a run restored at day
 d draws exactly what the uninterrupted run draws from day d + 1 on.
 
 `read` refuses a checkpoint that is unfinished, written by another simulator or format version,
-changed or corrupt (hash), or laid out differently from this simulator's member table and
-metrics. `Checkpointer` saves during a run as `checkpoint.*` asks; resuming and forking are in
-sim/forks.py.
+holds a file its manifest does not list or lacks one it lists, holds a file that differs from
+its hash (an edited day or seed in `state.json`, a corrupt `state.npz`), or is laid out
+differently from this simulator's member table and metrics; each with one line naming the file.
+`Checkpointer` saves during a run as `checkpoint.*` asks, and refuses a folder it cannot write
+when it is made, before the first day; resuming and forking are in sim/forks.py.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -34,8 +38,9 @@ from sim.recorder import DONE_MARKER, atomic_write_bytes, atomic_write_json, is_
 __all__ = ["CheckpointError", "Checkpointer", "ConfigError", "find", "is_done", "load", "read", "save", "staff_state"]
 
 FORMAT = "community-sim checkpoint"
-FORMAT_VERSION = 3  # bump when the layout of state.npz / state.json changes (3: the community state and the staff roster)
-STATE_FILE, META_FILE = "state.npz", "state.json"
+# bump when the layout of the folder changes (3: the community state and the staff roster; 4: the manifest)
+FORMAT_VERSION = 4
+STATE_FILE, META_FILE, MANIFEST_FILE = "state.npz", "state.json", "MANIFEST.json"
 
 
 def _digest(data: bytes) -> str:
@@ -62,16 +67,38 @@ def save(model: CommunityModel, folder: str | Path, run_dir: str | Path | None =
         "format_version": FORMAT_VERSION,
         "simulator_version": sim.__version__,
         "run_dir": str(Path(run_dir).resolve()) if run_dir is not None else None,
-        "state_blake2b": _digest(data),
         **record,
     }
+    files = {STATE_FILE: data, META_FILE: _json_bytes(meta)}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DONE_MARKER).unlink(missing_ok=True)  # replacing: not finished until written again
-    atomic_write_bytes(folder / STATE_FILE, data)
-    atomic_write_json(folder / META_FILE, meta)
+    for name, content in files.items():
+        atomic_write_bytes(folder / name, content)
+    atomic_write_json(folder / MANIFEST_FILE, manifest(files))
     mark_done(folder)
     return folder
+
+
+def _json_bytes(obj) -> bytes:
+    """`obj` as the UTF-8 JSON text written (numpy values as plain numbers), to hash what is written."""
+    def plain(value):
+        if isinstance(value, (np.generic, np.ndarray)):
+            return value.tolist()
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    return (json.dumps(obj, indent=2, ensure_ascii=False, default=plain) + "\n").encode("utf-8")
+
+
+def manifest(files: dict[str, bytes]) -> dict:
+    """The manifest of a checkpoint made of `files` (name -> content): its format, the versions and
+    every file's BLAKE2 hash and size. Written after the files and before DONE."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "simulator_version": sim.__version__,
+        "files": {name: {"blake2b": _digest(content), "bytes": len(content)} for name, content in sorted(files.items())},
+    }
 
 
 def read(folder: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
@@ -82,30 +109,83 @@ def read(folder: str | Path) -> tuple[dict, dict[str, np.ndarray]]:
         raise CheckpointError(f"{where}: no such checkpoint folder")
     if not is_done(folder):
         raise CheckpointError(f"{where}: unfinished (no DONE marker); use an earlier checkpoint")
+    files = _verified_files(folder, where)
     try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        data = (folder / STATE_FILE).read_bytes()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{where}: unreadable ({type(exc).__name__})") from None
+        meta = json.loads(files[META_FILE].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"{where}: {META_FILE} is unreadable ({type(exc).__name__})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{where}: {META_FILE} is not a community-sim checkpoint record")
-    version, fmt = meta.get("simulator_version"), meta.get("format_version")
-    if fmt != FORMAT_VERSION or version != sim.__version__:
-        raise CheckpointError(
-            f"{where}: written by community-sim {version} (checkpoint format {fmt}); this is "
-            f"{sim.__version__} (format {FORMAT_VERSION}): not compatible"
-        )
-    if _digest(data) != meta.get("state_blake2b"):
-        raise CheckpointError(
-            f"{where}: {STATE_FILE} does not match its record (changed or corrupt)"
-        )
+    _check_version(meta, where)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        with np.load(io.BytesIO(files[STATE_FILE]), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         raise CheckpointError(f"{where}: {STATE_FILE} is not plain numpy data ({exc})") from None
     _check_layout(meta, arrays, where)
     return meta, arrays
+
+
+def _check_version(record: dict, where: str) -> None:
+    version, fmt = record.get("simulator_version"), record.get("format_version")
+    if fmt != FORMAT_VERSION or version != sim.__version__:
+        raise CheckpointError(
+            f"{where}: written by community-sim {version} (checkpoint format {fmt}); this is "
+            f"{sim.__version__} (format {FORMAT_VERSION}): not compatible"
+        )
+
+
+def _verified_files(folder: Path, where: str) -> dict[str, bytes]:
+    """Every file the manifest lists, read and checked against its hash; a file added, missing or
+    changed since the checkpoint was written is refused, naming the file."""
+    listed = _manifest(folder, where)["files"]
+    present = {p.name for p in folder.iterdir()} - {MANIFEST_FILE, DONE_MARKER}
+    missing, added = sorted(set(listed) - present), sorted(present - set(listed))
+    if missing:
+        raise CheckpointError(f"{where}: {missing[0]} is missing ({MANIFEST_FILE} lists it)")
+    if added:
+        raise CheckpointError(
+            f"{where}: {added[0]} is not one of its files ({MANIFEST_FILE} does not list it); "
+            "a checkpoint is used as it was written"
+        )
+    for name in (STATE_FILE, META_FILE):
+        if name not in listed:
+            raise CheckpointError(f"{where}: {MANIFEST_FILE} does not list {name}")
+    files = {}
+    for name, entry in sorted(listed.items()):
+        try:
+            content = (folder / name).read_bytes()
+        except OSError as exc:
+            raise CheckpointError(f"{where}: {name} is unreadable ({type(exc).__name__})") from None
+        if not isinstance(entry, dict) or _digest(content) != entry.get("blake2b"):
+            raise CheckpointError(
+                f"{where}: {name} does not match its hash in {MANIFEST_FILE} (changed or corrupt)"
+            )
+        files[name] = content
+    return files
+
+
+def _manifest(folder: Path, where: str) -> dict:
+    """The checked manifest of `folder`; a checkpoint of an older format (none) is refused as such."""
+    path = folder / MANIFEST_FILE
+    if not path.is_file():
+        try:  # an older format has no manifest: say so by its own record's version
+            record = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            record = None
+        if isinstance(record, dict):
+            _check_version(record, where)
+        raise CheckpointError(f"{where}: {MANIFEST_FILE} is missing; it lists and hashes the checkpoint's files")
+    try:
+        listing = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"{where}: {MANIFEST_FILE} is unreadable ({type(exc).__name__})") from None
+    if not isinstance(listing, dict) or listing.get("format") != FORMAT:
+        raise CheckpointError(f"{where}: {MANIFEST_FILE} is not a community-sim checkpoint manifest")
+    _check_version(listing, where)
+    if not isinstance(listing.get("files"), dict):
+        raise CheckpointError(f"{where}: {MANIFEST_FILE} lists no files")
+    return listing
 
 
 def _check_layout(meta: dict, arrays: dict, where: str) -> None:
@@ -152,6 +232,8 @@ class Checkpointer:
             raise ConfigError(
                 "checkpoint.every_days / checkpoint.at_stage_change need a run folder or checkpoint.dir"
             )
+        if self.every or self.at_stage_change:  # found now, not on the first checkpoint day
+            check_writable(self.dir, f"checkpoint.dir={c.dir}" if c.dir else f"checkpoints folder {self.dir}")
 
     def after_day(self, model: CommunityModel) -> Path | None:
         """Save if today is a checkpoint day; returns the folder written, if any."""
@@ -161,6 +243,23 @@ class Checkpointer:
         if changed or (self.every and model.day % self.every == 0):
             return save(model, self.dir / folder_name(model.day, model.stage), self.run_dir)
         return None
+
+
+def check_writable(folder: Path, label: str) -> None:
+    """Refuse, naming `label`, a folder that cannot be made or written: its nearest existing
+    ancestor must be a folder that takes a new file (probed with a nameless temporary file, so
+    nothing is created)."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CheckpointError(f"{label}: cannot be made, {existing} is a file and not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise CheckpointError(f"{label}: cannot write there ({why}: {existing})") from None
 
 
 def folder_name(day: int, stage: Stage) -> str:
@@ -174,7 +273,7 @@ def find(where: str | Path, stage: str | None = None) -> Path:
     `where` may also be a run folder (its checkpoints/ are searched) or a checkpoint itself.
     """
     where = Path(where)
-    if (where / META_FILE).exists() or (where / STATE_FILE).exists():
+    if any((where / name).exists() for name in (MANIFEST_FILE, META_FILE, STATE_FILE)):
         return where
     if (where / "checkpoints").is_dir():
         where = where / "checkpoints"

@@ -7,9 +7,13 @@ sim/rng.py), so the forks differ only by the policy. Forks can also continue on 
 ("the same past, other futures"); `compare_forks` runs every fork on every seed and tabulates the
 KPIs with the comparison report of sim/analysis/compare.py (paired by seed).
 
+Every fork is checked against the checkpoint's config (its overrides, days and seeds) before the
+first one runs, so a bad value in the last arm stops the command before any run.
+
 Commands:
     community-sim-resume CHECKPOINT [--days N] [--out DIR]
     community-sim-fork CHECKPOINT [--stage MATURE] --days N --arm LABEL OVERRIDE... --arm ... [--seeds N]
+        [--config-dir DIR]
 """
 
 from __future__ import annotations
@@ -21,13 +25,17 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim.analysis.checks import check_at_least, check_out_folder
 from sim.analysis.compare import FAST_OUTPUT, Comparison, formatted, kpi_table, write_outputs
 from sim.analysis.kpis import kpi_row, standard_kpis
 from sim.checkpoint import CheckpointError, find, load, read
 from sim.cli import GROUPS, load_config
+from sim.cli.folders import search_dirs
+from sim.cli.overrides import refuse_policy_by_name
 from sim.config import ConfigError, SimConfig
+from sim.lifecycle import Stage
 from sim.model import CommunityModel
-from sim.playbook import stage_config
+from sim.playbook import flatten, stage_config
 from sim.recorder import is_done
 from sim.runner import format_summary, run
 
@@ -44,10 +52,13 @@ RUN_SETTINGS = ("output", "checkpoint")  # what a fork writes, not how the commu
 NO_CHECKPOINTS = {"checkpoint.every_days": 0, "checkpoint.at_stage_change": False}
 
 
-def parse_overrides(args: list[str]) -> dict:
+def parse_overrides(args: list[str], config_dirs=()) -> dict:
     """`key=value` (a YAML value) and `group=option` (a config-group choice, composed as
-    `community-sim` would) into {dotted key: value}; keys the state fixes are refused."""
+    `community-sim` would, with the user's `config_dirs` on the search path) into {dotted key:
+    value}; keys the state fixes are refused, and so is a policy picked by its name key
+    (`policy.referral.name=none`: write `policy/referral=none`, as on community-sim's command line)."""
     flat = {}
+    dirs = None
     for arg in args:
         key, sep, text = arg.partition("=")
         key = key.lstrip("+~")
@@ -68,15 +79,20 @@ def parse_overrides(args: list[str]) -> dict:
                 f"{arg}: a fork runs its own arms (--arm) and seeds (--seeds); sweeps are for community-sim -m"
             )
         if key in GROUPS:
-            node = load_config([arg]).to_dict()
+            node = load_config([arg], config_dirs=config_dirs).to_dict()
             for part in key.split("/"):
                 node = node[part]
             flat[key.replace("/", ".")] = node
             continue
         try:
-            flat[key] = yaml.safe_load(text)
+            value = yaml.safe_load(text)
         except yaml.YAMLError:
             raise ConfigError(f"{arg}: the value is not readable YAML") from None
+        dirs = dirs or search_dirs(None, [], config_dirs)
+        named = flatten(value, f"{key}.") if isinstance(value, dict) else {key: text}
+        for sub, sub_value in named.items():
+            refuse_policy_by_name(sub, sub_value, dirs)
+        flat[key] = value
     return flat
 
 
@@ -100,6 +116,36 @@ def with_overrides(cfg: SimConfig, overrides: dict) -> SimConfig:
     return SimConfig.from_dict(data)
 
 
+def forked_configs(
+    base_cfg: SimConfig, cfg: SimConfig, stage: Stage, day: int, overrides: dict, days: int,
+    seed: int | None = None,
+) -> tuple[SimConfig, SimConfig | None, dict, bool]:
+    """The configs a run saved on `day` in `stage` (base `base_cfg`, in force `cfg`) continues
+    under for `days` more days with `overrides`, every value checked: (base config, config in force
+    or None when the policies do not change, the policy changes, whether the seed changes)."""
+    if days < 1:
+        raise ConfigError(f"--days = {days}: a fork runs at least one more day")
+    changes = {k: v for k, v in overrides.items() if k.split(".")[0] not in RUN_SETTINGS}
+    new_seed = seed is not None and seed != base_cfg.seed
+    settings = {**(NO_CHECKPOINTS if changes or new_seed else {}), **overrides}
+    base = with_overrides(
+        base_cfg, {"days": day + days, **settings, **({"seed": seed} if new_seed else {})}
+    )
+    in_force = None
+    if changes:
+        kept = {k: v for k, v in changes.items() if not k.startswith("playbook")}  # DECLINE builds on it
+        in_force = stage_config(base, stage, current=with_overrides(cfg, kept))
+    return base, in_force, changes, new_seed
+
+
+def check_fork(record: dict, overrides: dict, days: int, seeds=(None,)) -> None:
+    """Refuse, before anything runs, a fork that `forked_configs` would refuse on any of `seeds`
+    (None: the run's own), from the checkpoint whose record (sim/checkpoint.py `read`) is `record`."""
+    base, cfg = SimConfig.from_dict(record["base_config"]), SimConfig.from_dict(record["config_in_force"])
+    for seed in seeds:
+        forked_configs(base, cfg, Stage[record["stage"]], record["day"], overrides, days, seed)
+
+
 def continue_from(
     model: CommunityModel, overrides: dict, days: int, seed: int | None = None
 ) -> CommunityModel:
@@ -111,18 +157,11 @@ def continue_from(
     from the next day on. A changed or reseeded run writes no checkpoints unless `overrides` asks
     (resuming unchanged keeps the run's own checkpoint settings).
     """
-    if days < 1:
-        raise ConfigError(f"--days = {days}: a fork runs at least one more day")
-    changes = {k: v for k, v in overrides.items() if k.split(".")[0] not in RUN_SETTINGS}
-    new_seed = seed is not None and seed != model.base_cfg.seed
-    settings = {**(NO_CHECKPOINTS if changes or new_seed else {}), **overrides}
-    base = with_overrides(
-        model.base_cfg,
-        {"days": model.day + days, **settings, **({"seed": seed} if new_seed else {})},
+    base, in_force, changes, new_seed = forked_configs(
+        model.base_cfg, model.cfg, model.stage, model.day, overrides, days, seed
     )
     if changes:
-        in_force = {k: v for k, v in changes.items() if not k.startswith("playbook")}  # DECLINE builds on it
-        model.operate_under(base, stage_config(base, model.stage, current=with_overrides(model.cfg, in_force)))
+        model.operate_under(base, in_force)
     else:  # the same community and staff, on more days or another seed
         model.operate_under(base, model.cfg, sync_staff=False)
     if changes or new_seed:
@@ -150,6 +189,9 @@ def fork(
         Forks write no checkpoints unless their overrides ask.
     """
     out_dirs = out_dirs or [None] * len(overrides_list)
+    record = read(checkpoint)[0]
+    for overrides in overrides_list:  # every fork checked before the first one runs
+        check_fork(record, {**NO_CHECKPOINTS, **overrides}, days, (seed,))
     results = []
     for overrides, out in zip(overrides_list, out_dirs, strict=True):
         model = continue_from(load(checkpoint), {**NO_CHECKPOINTS, **overrides}, days, seed)
@@ -174,6 +216,14 @@ def compare_forks(
     baseline = baseline or next(iter(arms))
     if baseline not in arms:
         raise ConfigError(f"--baseline {baseline!r} is not an arm; arms: {', '.join(arms)}")
+    if not seeds:
+        raise ConfigError("--seeds must be at least 1")
+    record = read(checkpoint)[0]
+    for label, overrides in arms.items():  # every arm on the lowest and highest seed, before any run
+        try:
+            check_fork(record, {**NO_CHECKPOINTS, **FAST_OUTPUT, **overrides}, days, (min(seeds), max(seeds)))
+        except ConfigError as exc:
+            raise ConfigError(f"--arm {label}: {exc}") from None
     frames = []
     for seed in seeds:
         for label, overrides in arms.items():
@@ -181,9 +231,9 @@ def compare_forks(
             if folder is not None and is_done(folder):
                 ts = pd.read_parquet(folder / "timeseries.parquet")
             else:
-                ts = fork(checkpoint, [{**FAST_OUTPUT, **overrides}], days, seed, [folder])[
-                    0
-                ].timeseries
+                settings = {**NO_CHECKPOINTS, **FAST_OUTPUT, **overrides}  # checked above
+                model = continue_from(load(checkpoint), settings, days, seed)
+                ts = run(model.base_cfg, folder, start=model).timeseries
             frames.append(ts.assign(arm=label, seed=seed))
     daily = pd.concat(frames, ignore_index=True)
     kpis = standard_kpis()
@@ -193,7 +243,7 @@ def compare_forks(
             for (a, s), g in daily.groupby(["arm", "seed"], sort=False)
         ]
     )
-    base = SimConfig.from_dict(read(checkpoint)[0]["base_config"])
+    base = SimConfig.from_dict(record["base_config"])
     configs = {
         label: with_overrides(base, {"days": int(daily["day"].max()), **o})
         for label, o in arms.items()
@@ -231,19 +281,36 @@ def resume_main(argv: list[str] | None = None) -> None:
     try:
         where = find(a.checkpoint)
         meta = read(where)[0]
+        if a.days is not None and a.days <= meta["day"]:
+            raise ConfigError(
+                f"--days {a.days}: the run already has {meta['day']} days at {where.name}; "
+                f"--days must exceed {meta['day']} (to run on under other settings, use community-sim-fork)"
+            )
         out = a.out or (Path(meta["run_dir"]) if meta["run_dir"] else None)
         if out is None:
             raise CheckpointError(f"{where}: saved without a run folder; give --out")
-        if is_done(out):
-            print(f"already finished, skipped: {out}")
-            return
-        model = load(where)
-        days = (a.days if a.days is not None else model.base_cfg.days) - model.day
-        model = continue_from(model, {}, days)
-        result = run(model.base_cfg, out, start=model)
+        # The run folder `out` is checked and written by this one call and nowhere else: a lock on
+        # `out` (one resume per run folder at a time) belongs around it.
+        result = finish_run(where, out, a.days)
     except ConfigError as exc:
         _fail(exc)
+    if result is None:
+        print(f"already finished, skipped: {out}")
+        return
     print(format_summary(result.summary, result.out_dir))
+
+
+def finish_run(where: Path, out: Path, days: int | None = None):
+    """Finish the run of checkpoint `where` into run folder `out`, up to day `days` (default: the
+    run's own days); None if `out` is already finished. Everything `out` receives is written here."""
+    if is_done(out):
+        return None
+    model = load(where)
+    end = days if days is not None else model.base_cfg.days
+    if end > model.day:
+        model = continue_from(model, {}, end - model.day)
+    # else: saved on its last day and stopped before its run folder was written: write it now
+    return run(model.base_cfg, out, start=model)
 
 
 def fork_main(argv: list[str] | None = None) -> None:
@@ -275,6 +342,13 @@ def fork_main(argv: list[str] | None = None) -> None:
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--out", type=Path, default=Path("reports/forks"))
     p.add_argument("--title", default="Forks from a checkpoint 分叉对比")
+    p.add_argument(
+        "--config-dir",
+        action="append",
+        default=[],
+        type=Path,
+        help="a folder of your own config presets the arms may pick (repeat for more)",
+    )
     a = p.parse_args(argv)
     try:
         labels = [arm[0] for arm in a.arm]
@@ -282,11 +356,20 @@ def fork_main(argv: list[str] | None = None) -> None:
             raise ConfigError(
                 f"give at least two arms with distinct labels (got {', '.join(labels)})"
             )
-        if a.seeds < 1 or not 0 < a.level < 1:
-            raise ConfigError("--seeds must be at least 1 and --level between 0 and 1")
+        check_at_least("--seeds", a.seeds)
+        if not 0 < a.level < 1:
+            raise ConfigError(f"--level {a.level}: must be between 0 and 1")
+        if a.days < 1:
+            raise ConfigError(f"--days {a.days}: a fork runs at least one more day")
         where = find(a.checkpoint, a.stage)
         first = read(where)[0]["seed"]
-        arms = {arm[0]: parse_overrides(arm[1:]) for arm in a.arm}
+        arms = {}
+        for arm in a.arm:
+            try:
+                arms[arm[0]] = parse_overrides(arm[1:], a.config_dir)
+            except ConfigError as exc:
+                raise ConfigError(f"--arm {arm[0]}: {exc}") from None
+        check_out_folder("--out", a.out)
         c = compare_forks(
             where, arms, a.days, list(range(first, first + a.seeds)), a.baseline, a.out, a.level
         )

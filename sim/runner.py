@@ -61,6 +61,7 @@ def run(
     model = start if start is not None else CommunityModel(cfg, graph=graph)
     checkpoints = Checkpointer(cfg, out_dir)  # saves nothing unless checkpoint.* asks
     t1 = time.perf_counter()
+    stepped = max(cfg.days - model.day, 0)  # a restored model steps only the days after its own
     for _ in range(model.day, cfg.days):
         model.step()
         checkpoints.after_day(model)
@@ -70,7 +71,7 @@ def run(
     timings = {
         "build_seconds": round(t1 - t0, 3),
         "step_seconds": round(t2 - t1, 3),
-        "member_days_per_second": round(model.graph.n * cfg.days / max(t2 - t1, 1e-9)),
+        "member_days_per_second": round(model.graph.n * stepped / max(t2 - t1, 1e-9)),
     }
     summary = summarise(cfg, timeseries, stages, timings)
     result = RunResult(cfg, timeseries, stages, summary, None, model)

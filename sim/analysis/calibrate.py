@@ -10,8 +10,9 @@ weigh alike). Uncertainty: the spread (mean, sd, min-max) of each parameter over
 (the best 10%, at least 3), i.e. the values the data cannot tell apart from the best. Verdict: the
 fitted community is run on with all outside acquisition stopped after the last observed day
 (sim/validation/sustain.py): self-sustaining or marketing-dependent. Writes fitted.json,
-trials.csv, fit.png and report.md, and marks the folder done last. Malformed data or arguments:
-one line on stderr and exit status 2.
+trials.csv, fit.png and report.md, and marks the folder done last. Malformed data or arguments
+(both ends of every range, the seeds, the days the runs need, the output folder, all checked
+before anything runs or is written): one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np  # noqa: E402
 import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.analysis.checks import check_at_least, check_out_folder, check_range, check_seeds  # noqa: E402
 from sim.analysis.observed import ObservedDataError, load_observed, simulated_series  # noqa: E402
 from sim.analysis.optimise import Lever, parse_lever  # noqa: E402
 from sim.cli import load_config  # noqa: E402
@@ -189,21 +191,29 @@ def main(argv: list[str] | None = None) -> None:
     try:
         observed = load_observed(args.data)
         params = [parse_lever(text) for text in args.param]
-        if any(p.choices for p in params):
-            raise ConfigError(
-                "--param takes KEY=LO:HI (or KEY=LO:HI:int); choices cannot be fitted"
-            )
+        for p in params:
+            if p.choices:
+                raise ConfigError(
+                    f"--param {p.text}: write KEY=LO:HI (or KEY=LO:HI:int); choices cannot be fitted"
+                )
         base = load_config(args.set)
-        for p in params:  # a key that does not exist, or a range the schema refuses, stops here
-            base.replace(**{p.key: int(p.lo) if p.integer else p.lo}).replace(
-                **{p.key: int(p.hi) if p.integer else p.hi}
-            )
-        if args.trials < 1:
-            raise ConfigError("--trials must be at least 1")
+        for p in params:  # a key that does not exist, or a range end the schema refuses, stops here
+            check_range(base, f"--param {p.text}", p.key, p.lo, p.hi, p.integer)
+        check_at_least("--trials", args.trials)
+        check_seeds(base, "--seeds", args.seeds)
         if (
             args.verdict_days < 28
         ):  # the verdict compares the last 4 weeks with the 4 before the stop
             raise ConfigError(f"--verdict-days = {args.verdict_days}: need at least 28")
+        last = int(observed["day"].iloc[-1])
+        try:
+            base.replace(days=max(last, WINDOW_DAYS) + args.verdict_days)  # the verdict's run is the longest
+        except ConfigError as exc:
+            raise ConfigError(
+                f"--verdict-days {args.verdict_days}: {args.data} runs to day {last}, and then "
+                f"{args.verdict_days} more days: {exc}"
+            ) from None
+        check_out_folder("--out", args.out)
     except (ObservedDataError, ConfigError) as exc:
         print(f"community-sim-calibrate: {str(exc).replace('--lever', '--param')}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None

@@ -9,7 +9,8 @@ interval on that KPI is narrower than W (or --max-seeds is reached).
 
 Each run is written to OUT/runs/ARM/seed=S and marked DONE, so a comparison that is stopped and
 started again reuses what finished. Results: OUT/report.html (self-contained), OUT/report.md with
-its PNGs, OUT/kpis_by_run.csv (one row per arm and seed) and OUT/comparison.csv.
+its PNGs, OUT/kpis_by_run.csv (one row per arm and seed) and OUT/comparison.csv. Every arm is
+composed, and the seeds, counts, target and output folder checked, before the first run.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 from joblib import Parallel, delayed
 
+from sim.analysis.checks import check_at_least, check_out_folder, check_seeds
 from sim.analysis.kpis import Kpi, kpi_by_name, kpi_row, standard_kpis
 from sim.analysis.report import fmt, plot_stage_timing, plot_time_bands, write_report
 from sim.analysis.stats import mean_ci, paired_difference
@@ -213,13 +215,28 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--title", default="Policy comparison 策略对比")
     a = p.parse_args(argv)
     try:
-        if a.seeds < 1 or a.jobs < 1 or not 0 < a.level < 1:
-            raise ConfigError("--seeds and --jobs must be at least 1 and --level between 0 and 1")
+        for flag, value in (("--seeds", a.seeds), ("--jobs", a.jobs), ("--max-seeds", a.max_seeds), ("--batch", a.batch)):
+            check_at_least(flag, value)
+        if not 0 < a.level < 1:
+            raise ConfigError(f"--level {a.level}: must be between 0 and 1")
         labels = [arm[0] for arm in a.arm]
         if len(set(labels)) != len(labels) or len(labels) < 2:
             raise ConfigError(f"give at least two arms with distinct labels (got {', '.join(labels)})")
-        arms = {arm[0]: load_config([*a.common, *arm[1:]]) for arm in a.arm}
-        c = compare(arms, list(range(a.first_seed, a.first_seed + a.seeds)), a.baseline, a.out, a.jobs, a.level, parse_target(a.target_width), a.max_seeds, a.batch)
+        if a.baseline is not None and a.baseline not in labels:
+            raise ConfigError(f"--baseline {a.baseline!r} is not an arm; arms: {', '.join(labels)}")
+        target = parse_target(a.target_width)
+        if target is not None:
+            kpi_by_name(target[0], standard_kpis())
+        arms = {}
+        for arm in a.arm:
+            try:
+                arms[arm[0]] = load_config([*a.common, *arm[1:]])
+            except ConfigError as exc:
+                raise ConfigError(f"--arm {arm[0]}: {exc}") from None
+        last = a.first_seed + (max(a.seeds, a.max_seeds) if target is not None else a.seeds) - 1
+        check_seeds(next(iter(arms.values())), f"--first-seed {a.first_seed} --seeds {a.seeds}", (a.first_seed, last))
+        check_out_folder("--out", a.out)
+        c = compare(arms, list(range(a.first_seed, a.first_seed + a.seeds)), a.baseline, a.out, a.jobs, a.level, target, a.max_seeds, a.batch)
     except (ConfigError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)

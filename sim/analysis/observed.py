@@ -3,18 +3,28 @@
 A CSV with a `day` column (whole days, increasing) or a `date` column (ISO dates, increasing) and
 any of the series the simulator records under the same names: members, daily_active,
 joins_organic, joins_campaign, joins_referral, posts (member plus expert posts). Days are counted
-from the first row (day 0 = the first observation, the simulated day 0). Every problem is one
-`ObservedDataError` line naming the file, the column and the row.
+from the first row (day 0 = the first observation, the simulated day 0), and the last may be at
+most the longest run the simulator allows (`days`' upper bound in the schema). Every value is a
+finite, non-negative number. Every problem is one `ObservedDataError` line naming the file, the
+column and the row.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.config import SimConfig
+
 SERIES = ("members", "daily_active", "joins_organic", "joins_campaign", "joins_referral", "posts")
+
+
+def longest_run() -> int:
+    """The most days one run may simulate (the schema's upper bound on `days`)."""
+    return next(f for f in dataclasses.fields(SimConfig) if f.name == "days").metadata["hi"]
 
 
 class ObservedDataError(ValueError):
@@ -28,8 +38,9 @@ def load_observed(path: str | Path) -> pd.DataFrame:
         A frame with an int `day` column (0 = first row) and the series columns present, as floats.
 
     Raises:
-        ObservedDataError: unreadable file, no day/date column, no known series, a non-numeric or
-            negative value, or days/dates that do not increase.
+        ObservedDataError: unreadable file, no day/date column, no known series, a non-numeric,
+            infinite or negative value, days/dates that do not increase, or a last day past the
+            longest run the simulator allows.
     """
     path = Path(path)
     try:
@@ -75,7 +86,14 @@ def _days(raw: pd.DataFrame, path: Path) -> np.ndarray:
         raise ObservedDataError(
             f"{path}: days/dates must increase; row {k + 2} is not after row {k + 1}"
         )
-    return (values - values[0]).astype(np.int64)
+    days = values - values[0]
+    if days[-1] > longest_run():
+        column = "day" if "day" in raw.columns else "date"
+        raise ObservedDataError(
+            f"{path}: column {column}, row {len(days) + 1}: day {days[-1]:.0f} counted from the first row is "
+            f"past the longest run the simulator allows ({longest_run()} days)"
+        )
+    return days.astype(np.int64)
 
 
 def _counts(column: pd.Series, name: str, path: Path) -> np.ndarray:
@@ -86,6 +104,11 @@ def _counts(column: pd.Series, name: str, path: Path) -> np.ndarray:
             f"{path}: column {name}, row {bad[0] + 2}: {column.iloc[bad[0]]!r} is not a number"
         )
     arr = values.to_numpy(dtype=float)
+    if not np.all(np.isfinite(arr)):
+        k = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise ObservedDataError(
+            f"{path}: column {name}, row {k + 2}: {column.iloc[k]!r} is not a finite number"
+        )
     if np.any(arr < 0):
         k = int(np.flatnonzero(arr < 0)[0])
         raise ObservedDataError(

@@ -12,7 +12,9 @@ works on a storage file (a lock beside it says so), so a trial still RUNNING whe
 opened was left by a process that was stopped mid-trial: it is marked FAIL and not counted.
 
 Levers: `KEY=LO:HI` (float), `KEY=LO:HI:int`, or `KEY=A,B,C` (choices, including config groups
-such as policy/referral).
+such as policy/referral; a choice means what `community-sim KEY=CHOICE` means). Before the first
+trial every lever is checked in full (sim/analysis/checks.py): every choice composed, both ends of
+every range against the schema, the budget, trials and seeds, and the folders to write.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import json
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -31,10 +33,18 @@ import numpy as np
 import optuna
 import pandas as pd
 
+from sim.analysis.checks import (
+    check_at_least,
+    check_choices,
+    check_out_folder,
+    check_positive,
+    check_range,
+    choice_value,
+)
 from sim.analysis.kpis import cost_total, kpi_by_name, standard_kpis
 from sim.analysis.report import fmt, write_report
 from sim.cli import load_config
-from sim.config import ConfigError
+from sim.config import ConfigError, SimConfig
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
@@ -50,6 +60,26 @@ class Lever:
     hi: float | None = None
     integer: bool = False
     choices: tuple[str, ...] = ()
+    text: str = field(default="", compare=False)  # as the user wrote it, for messages
+
+    @property
+    def group(self) -> bool:
+        """A config group (policy/referral), which a trial composes, rather than one key."""
+        return "/" in self.key
+
+    def value(self, raw):
+        """The config value of a sampled `raw` (a choice read as `community-sim KEY=CHOICE` reads it)."""
+        return choice_value(self.key, raw) if self.choices else raw
+
+    def check(self, base: SimConfig, common: list[str] = ()) -> None:
+        """Refuse, before any trial, a choice that does not compose or a range end the schema refuses."""
+        what = f"--lever {self.text or self.key}"
+        if self.choices:
+            check_choices(what, self.key, self.choices, common)
+        elif self.group:
+            raise ConfigError(f"{what}: {self.key} is a config group: give its options, e.g. {self.key}=A,B")
+        else:
+            check_range(base, what, self.key, self.lo, self.hi, self.integer)
 
     def suggest(self, trial) -> str:
         """Ask the trial for a value; returns the override `key=value`."""
@@ -68,7 +98,7 @@ def parse_lever(text: str) -> Lever:
     if not sep or not key or not spec:
         raise ConfigError(f"--lever {text!r}: write KEY=LO:HI, KEY=LO:HI:int or KEY=A,B,C")
     if ":" not in spec:
-        return Lever(key, choices=tuple(v.strip() for v in spec.split(",") if v.strip()))
+        return Lever(key, choices=tuple(v.strip() for v in spec.split(",") if v.strip()), text=text)
     parts = spec.split(":")
     try:
         lo, hi = float(parts[0]), float(parts[1])
@@ -77,7 +107,7 @@ def parse_lever(text: str) -> Lever:
     kind = parts[2] if len(parts) > 2 else "float"
     if not lo < hi or kind not in ("float", "int") or len(parts) > 3:
         raise ConfigError(f"--lever {text!r}: LO:HI needs LO < HI, optionally :int")
-    return Lever(key, lo, hi, integer=kind == "int")
+    return Lever(key, lo, hi, integer=kind == "int", text=text)
 
 
 def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds: list[int], budget: float | None):
@@ -87,11 +117,10 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
 
     def config_for(trial):
         overrides = [lever.suggest(trial) for lever in levers]
-        groups = [o for o in overrides if "/" in o.split("=", 1)[0]]
-        if groups:  # a config group (policy/referral=...) needs Hydra's composition
+        if any(lever.group for lever in levers):  # a config group (policy/referral=...) needs Hydra's composition
             return load_config([*common, *FAST_OUTPUT, *overrides]), overrides
         # plain keys: a validated replace of the base config, much faster than composing again
-        cfg = base.replace(**{o.split("=", 1)[0]: trial.params[o.split("=", 1)[0]] for o in overrides})
+        cfg = base.replace(**{lever.key: lever.value(trial.params[lever.key]) for lever in levers})
         return cfg, overrides
 
     def objective(trial) -> float:
@@ -112,6 +141,19 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
         return value
 
     return objective, kpi
+
+
+def check_levers(levers: list[Lever], common: list[str] = ()) -> SimConfig:
+    """Check the common overrides and every lever in full (every choice, both ends of every range)
+    before the first trial; returns the base config. One line naming the lever otherwise."""
+    keys = [lever.key for lever in levers]
+    if len(set(keys)) != len(keys):
+        twice = next(k for k in keys if keys.count(k) > 1)
+        raise ConfigError(f"--lever {twice}: given twice; one lever per key")
+    base = load_config([*common, *FAST_OUTPUT])
+    for lever in levers:
+        lever.check(base, [*common, *FAST_OUTPUT])
+    return base
 
 
 class StudyInUse(RuntimeError):
@@ -231,15 +273,20 @@ def main(argv: list[str] | None = None) -> None:
     try:
         levers = [parse_lever(t) for t in a.lever]
         kpi_by_name(a.kpi, standard_kpis())
-        if a.trials < 1 or a.seeds < 1:
-            raise ConfigError("--trials and --seeds must be at least 1")
-        load_config([*a.common, *(f"{lv.key}={lv.choices[0] if lv.choices else lv.lo}" for lv in levers)])
+        check_at_least("--trials", a.trials)
+        check_at_least("--seeds", a.seeds)
+        check_at_least("--sampler-seed", a.sampler_seed, 0)
+        check_positive("--budget", a.budget)
+        check_levers(levers, a.common)
+        check_out_folder("--storage", a.storage.parent)
+        check_out_folder("--out", a.out or a.storage.parent)
         study = optimise(levers, a.kpi, a.trials, a.storage, a.study, a.common, list(range(a.seeds)), a.budget,
                          a.sampler_seed, log=print)
     except (ConfigError, ValueError, StudyInUse) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     out = a.out or a.storage.parent
+    out.mkdir(parents=True, exist_ok=True)
     table = trials_table(study, a.budget)
     best = best_feasible(study, a.budget)
     table.to_csv(out / "trials.csv", index=False)

@@ -4,7 +4,8 @@
 days_to_ACTIVE --method morris` samples the parameter box with SALib, runs the model at every point
 (averaged over the same replicate seeds everywhere, common random numbers) and writes the indices
 as a table (indices.csv, report.md/.html) and a plot. Parameters are dotted config keys; integer
-keys are rounded. A days-to-stage KPI that a run never reaches counts as days + 1 (censored at the
+keys are rounded. Both ends of every range are checked against the schema before the first run
+(and reported as typed). A days-to-stage KPI that a run never reaches counts as days + 1 (censored at the
 horizon), so "never within the horizon" ranks as slowest instead of vanishing.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -25,6 +26,7 @@ from SALib.analyze import sobol as sobol_analysis
 from SALib.sample import morris as morris_sampling
 from SALib.sample import sobol as sobol_sampling
 
+from sim.analysis.checks import check_at_least, check_out_folder
 from sim.analysis.kpis import kpi_by_name, standard_kpis
 from sim.analysis.report import write_report
 from sim.cli import load_config
@@ -42,6 +44,7 @@ class Param:
     key: str
     lo: float
     hi: float
+    text: str = field(default="", compare=False)  # as the user wrote it, for messages
 
 
 def parse_param(text: str) -> Param:
@@ -49,7 +52,7 @@ def parse_param(text: str) -> Param:
     key, sep, rng = text.partition("=")
     lo, colon, hi = rng.partition(":")
     try:
-        param = Param(key.strip(), float(lo), float(hi))
+        param = Param(key.strip(), float(lo), float(hi), text=text)
     except ValueError:
         param = None
     if not sep or not colon or param is None or not param.lo < param.hi:
@@ -67,8 +70,7 @@ def model_evaluator(base: SimConfig, params: list[Param], kpi: str, seeds: list[
     k = kpi_by_name(kpi, standard_kpis())
     defaults = base.to_dict()
     is_int = [isinstance(_lookup(defaults, p.key), int) for p in params]
-    for p in params:  # a bad key or range fails here, once, with the config's own message
-        base.replace(**{p.key: _cast(p.lo, isinstance(_lookup(defaults, p.key), int))})
+    check_params(base, params)
 
     def one_point(x) -> float:
         changes = {p.key: _cast(v, i) for p, v, i in zip(params, x, is_int, strict=True)}
@@ -87,6 +89,22 @@ def model_evaluator(base: SimConfig, params: list[Param], kpi: str, seeds: list[
         return np.array(Parallel(n_jobs=jobs)(delayed(one_point)(x) for x in X))
 
     return evaluate
+
+
+def check_params(base: SimConfig, params: list[Param]) -> None:
+    """Refuse, before the first run, a key that is not a number or a range whose lower or upper
+    end the schema refuses, naming the range as the user wrote it (never a sampled value)."""
+    keys = [p.key for p in params]
+    for p in params:
+        what = f"--param {p.text or f'{p.key}={p.lo:g}:{p.hi:g}'}"
+        if keys.count(p.key) > 1:
+            raise ConfigError(f"{what}: {p.key} is given twice; one range per key")
+        try:
+            is_int = isinstance(_lookup(base.to_dict(), p.key), int)
+            for end in (p.lo, p.hi):
+                base.replace(**{p.key: _cast(end, is_int)})
+        except ConfigError as exc:
+            raise ConfigError(f"{what}: {str(exc).removeprefix(f'--param {p.key}: ')}") from None
 
 
 def _lookup(tree: dict, dotted: str):
@@ -171,9 +189,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         params = [parse_param(t) for t in a.param]
         kpi_by_name(a.kpi, standard_kpis())
-        if a.n < 1 or a.seeds < 1 or a.jobs < 1:
-            raise ConfigError("--n, --seeds and --jobs must be at least 1")
+        for flag, value in (("--n", a.n), ("--seeds", a.seeds), ("--jobs", a.jobs)):
+            check_at_least(flag, value)
+        check_at_least("--design-seed", a.design_seed, 0)
+        if a.method == "sobol" and a.n & (a.n - 1):
+            raise ConfigError(f"--n {a.n}: Sobol needs a power of 2 base samples (e.g. 16, 32, 64)")
         base = load_config(a.common)
+        check_params(base, params)
+        check_out_folder("--out", a.out)
         evaluate = model_evaluator(base, params, a.kpi, list(range(a.seeds)), a.jobs)
         table, samples = analyse(params, evaluate, a.method, a.n, a.design_seed)
     except (ConfigError, ValueError) as exc:
