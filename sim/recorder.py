@@ -10,8 +10,12 @@ A run folder holds:
     provenance.json   seed, versions, git commit, command, timings
     dashboard.png     members by channel, active share, content, churn
     DONE              written last; a folder without it is not a finished run
+    FAILED            instead of DONE when the run ended without finishing: one line saying why
+    traceback.txt     beside FAILED when the run crashed: the full Python traceback
 
-Every file is written under a temporary name and renamed when complete.
+Every file is written under a temporary name and renamed when complete. A folder never holds both
+DONE and FAILED: each marker removes the other before it is written, and a run that starts again
+removes FAILED first (sim/runlock.py).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 DONE_MARKER = "DONE"
+FAILED_MARKER = "FAILED"
+TRACEBACK_FILE = "traceback.txt"
 INTEGER_UNITS = ("people", "people/day", "posts/day", "replies/day", "invitations/day", "incidents/day",
                  "ties/day", "events/day", "orders/day", "groups", "code")
 
@@ -120,14 +126,25 @@ def is_done(run_dir: Path) -> bool:
     return (Path(run_dir) / DONE_MARKER).is_file()
 
 
+def clear_failed(run_dir: Path) -> None:
+    """Remove an earlier attempt's FAILED and its traceback (a new attempt is under way or done)."""
+    for name in (FAILED_MARKER, TRACEBACK_FILE):
+        (Path(run_dir) / name).unlink(missing_ok=True)
+
+
 def mark_done(run_dir: Path) -> None:
-    """Mark a run folder finished (the last file a run writes)."""
+    """Mark a run folder finished (the last file a run writes); an earlier FAILED goes first, so
+    the folder never holds both markers."""
+    clear_failed(run_dir)
     atomic_write_text(Path(run_dir) / DONE_MARKER, "finished\n")
 
 
 def mark_failed(run_dir: Path, message: str) -> None:
-    """Leave a note in a run folder that the run did not finish, and why."""
-    atomic_write_text(Path(run_dir) / "FAILED", message.rstrip() + "\n")
+    """Leave a one-line note in a run folder that the run did not finish, and why (a DONE there
+    goes first, so the folder never holds both markers)."""
+    (Path(run_dir) / DONE_MARKER).unlink(missing_ok=True)
+    line = "; ".join(part.strip() for part in message.splitlines() if part.strip())
+    atomic_write_text(Path(run_dir) / FAILED_MARKER, line + "\n")
 
 
 def git_commit(repo_dir: Path) -> dict:
