@@ -26,6 +26,7 @@ from sim.mechanics import (
 )
 from sim.mechanics.groups import Groups
 from sim.mechanics.ties import InteractionTies
+from sim.memory import check_fits
 from sim.metrics import METRICS
 from sim.network import SocialGraph, build_graph
 from sim.playbook import stage_config, stage_overrides
@@ -97,7 +98,9 @@ class CommunityModel(DayPhases, StaffRoster, mesa.Model):
         self.cfg = cfg  # the config in force (changes with the stage)
         self.backend = get_backend(base_cfg.backend)
         self.streams = RngStreams(base_cfg.seed)
-        graph = graph if graph is not None else build_graph(base_cfg.network, self.streams)
+        if graph is None:
+            check_fits(base_cfg)  # a population that cannot fit is refused before anything is built
+            graph = build_graph(base_cfg.network, self.streams)
         self.graph = graph.on(self.backend)  # the CSR in device memory for backend=gpu
         self.policies = Policies.from_config(cfg.policy)
         self._handles: dict[int, Member] = {}

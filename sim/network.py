@@ -11,7 +11,9 @@ GraphML file is read and relabelled to 0..n-1, keeping the original node names.
 from __future__ import annotations
 
 import copy
+import sys
 from collections import deque
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import networkx as nx
@@ -177,8 +179,12 @@ class SocialGraph:
             return pick + (pick >= rows)  # skip oneself
         start = self.indptr[rows]
         deg = self.indptr[rows + 1] - start
+        if not len(self.indices):  # a graph without ties: nobody has a friend
+            return xp.full(len(rows), -1, dtype=xp.int64)
         offset = xp.minimum((u * deg).astype(xp.int64), xp.maximum(deg - 1, 0))
-        out = self.indices[start + offset].astype(xp.int64)
+        # a friendless person's slot is the next row's first (past the end for the last row):
+        # clamped to a valid read, then replaced by -1
+        out = self.indices[xp.minimum(start + offset, len(self.indices) - 1)].astype(xp.int64)
         out[deg == 0] = -1
         return out
 
@@ -261,7 +267,10 @@ def block_model(n: int, mean_degree: int, n_segments: int, mixing: float, rng) -
 
 def read_graph_file(path_text: str) -> SocialGraph:
     """Read an edge list (two node names per line, whitespace or comma separated, '#' comments)
-    or a GraphML file. Raises ConfigError with one line on a missing or malformed file."""
+    or a GraphML file. Raises ConfigError with one line on a missing or malformed file, and on
+    input that could be read more than one way: names that are the same number written two ways
+    ('1' and '1.0': one person or two?), an edge list's extra columns (weights, or names with
+    spaces), GraphML ties of different weights (the social graph has none)."""
     path = Path(path_text).expanduser()
     key = f"network.path = {path_text!r}"
     if not path.is_file():
@@ -271,31 +280,101 @@ def read_graph_file(path_text: str) -> SocialGraph:
             graph = nx.read_graphml(path)
         except Exception as exc:  # networkx raises several parser errors
             raise ConfigError(f"{key}: not a readable GraphML file ({type(exc).__name__}: {exc})") from None
-        graph = nx.Graph(graph)
+        _refuse_different_weights(graph, key)
+        graph, first_line = nx.Graph(graph), None
     else:
-        graph = nx.Graph()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise ConfigError(f"{key}: not UTF-8 text; an edge list has two node names per line") from None
-        for number, line in enumerate(text.splitlines(), start=1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            parts = line.replace(",", " ").split()
-            if len(parts) < 2:
-                raise ConfigError(f"{key}: line {number} has {len(parts)} column(s); an edge list needs two node names per line")
-            graph.add_edge(parts[0], parts[1])
+        graph, first_line = _read_edge_list(path, key)
+    _refuse_numbers_written_two_ways(graph, first_line, key)
     if graph.number_of_nodes() < 2 or graph.number_of_edges() - nx.number_of_selfloops(graph) == 0:
         raise ConfigError(f"{key}: the graph has {graph.number_of_nodes()} node(s) and no usable ties")
     return SocialGraph.from_networkx(graph)
 
 
+def _read_edge_list(path: Path, key: str) -> tuple[nx.Graph, dict[str, int]]:
+    """The edge list as a graph, and the line each name first appears on."""
+    graph, first_line = nx.Graph(), {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{key}: not UTF-8 text; an edge list has two node names per line") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.replace(",", " ").split()
+        if len(parts) < 2:
+            raise ConfigError(f"{key}: line {number} has {len(parts)} column(s); an edge list needs two node names per line")
+        if len(parts) > 2 and parts[2:] != ["{}"]:  # "{}": networkx's write_edgelist, no attributes
+            raise ConfigError(
+                f"{key}: line {number} has {len(parts)} columns ({line!r}); an edge list has two node names per "
+                "line, without spaces, and ties carry no weights here: keep only the first two columns"
+            )
+        graph.add_edge(parts[0], parts[1])
+        first_line.setdefault(parts[0], number)
+        first_line.setdefault(parts[1], number)
+    return graph, first_line
+
+
+def _refuse_numbers_written_two_ways(graph: nx.Graph, first_line: dict[str, int] | None, key: str) -> None:
+    """Refuse names that read as the same number ('1', '1.0', '01'): one person or two?"""
+    seen: dict[Decimal, str] = {}
+    for name in graph.nodes():
+        try:
+            value = Decimal(name)
+        except (InvalidOperation, TypeError, ValueError):
+            continue
+        if not value.is_finite():
+            continue
+        other = seen.setdefault(value, name)
+        if other != name:
+            where = (lambda n: f"{n!r} (line {first_line[n]})") if first_line else repr
+            raise ConfigError(
+                f"{key}: node names {where(other)} and {where(name)} read as the same number; "
+                "write each person's name one way"
+            )
+
+
+def _refuse_different_weights(graph: nx.Graph, key: str) -> None:
+    """Refuse GraphML ties of different weights (the same weight on every tie loses nothing)."""
+    weights = {d["weight"] for _, _, d in graph.edges(data=True) if "weight" in d}
+    if len(weights) > 1:
+        one, another = sorted(weights, key=repr)[:2]
+        raise ConfigError(
+            f"{key}: ties carry different weights ({one!r}, {another!r}, ...); the social graph has no weights: "
+            "remove the weight attribute to read every tie alike"
+        )
+
+
 def build_graph(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
-    """The social graph a config asks for, seeded from the run's `network` stream."""
-    n, k = cfg.n_people, cfg.mean_degree
+    """The social graph a config asks for, seeded from the run's `network` stream.
+
+    A generated graph can come out without a single tie (segments of one person with nothing
+    crossing them, or a tiny graph whose few ties were all rewired onto their own ends): it is
+    used as it is, and a one-line note says that word of mouth has nowhere to go, since the
+    run's results would otherwise not show why.
+    """
     if cfg.kind == "file":
         return read_graph_file(cfg.path)
+    graph = _generate(cfg, streams)
+    if graph.n_edges == 0:
+        print(
+            f"note: network: the {cfg.kind} graph of {graph.n:,} people has no ties (mean_degree = "
+            f"{cfg.mean_degree}{_shape(cfg)}): nobody has a friend to invite or to draw in",
+            file=sys.stderr,
+        )
+    return graph
+
+
+def _shape(cfg: NetworkConfig) -> str:
+    if cfg.kind == "sbm":
+        return f", n_segments = {cfg.n_segments}, segment_mixing = {cfg.segment_mixing}"
+    if cfg.kind == "small_world":
+        return f", p_rewire = {cfg.p_rewire}"
+    return ""
+
+
+def _generate(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
+    n, k = cfg.n_people, cfg.mean_degree
     if cfg.kind == "complete":
         return SocialGraph(n, complete=True)
     if cfg.kind == "small_world":

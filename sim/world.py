@@ -34,13 +34,16 @@ def founders(graph: SocialGraph, n_founders: int, placement: str, rng: np.random
     """
     if placement == "random" or graph.complete:
         return np.asarray(rng.choice(graph.n, size=n_founders, replace=False), dtype=np.int64)
-    rows, tried = [], set()
+    rows, taken, tried = [], set(), set()
     while len(rows) < n_founders:
         start = int(rng.integers(graph.n))
         if start in tried:
             continue
         tried.add(start)
-        taken = set(rows)
+        # `taken` grows with `rows` (rebuilding it per circle was quadratic where circles are
+        # small: a graph of people without friends gives circles of one)
         circle = [r for r in graph.breadth_first(start, n_founders) if r not in taken]
-        rows.extend(circle[: n_founders - len(rows)])
+        circle = circle[: n_founders - len(rows)]
+        rows.extend(circle)
+        taken.update(circle)
     return np.asarray(rows, dtype=np.int64)
