@@ -37,6 +37,7 @@ from sim.lifecycle import Stage
 from sim.model import CommunityModel
 from sim.playbook import flatten, stage_config
 from sim.recorder import is_done
+from sim.runlock import run_folder
 from sim.runner import format_summary, run
 
 EXIT_BAD_INPUT = 2
@@ -289,9 +290,8 @@ def resume_main(argv: list[str] | None = None) -> None:
         out = a.out or (Path(meta["run_dir"]) if meta["run_dir"] else None)
         if out is None:
             raise CheckpointError(f"{where}: saved without a run folder; give --out")
-        # The run folder `out` is checked and written by this one call and nowhere else: a lock on
-        # `out` (one resume per run folder at a time) belongs around it.
-        result = finish_run(where, out, a.days)
+        with run_folder(out):  # one writer per run folder: a run or a resume holding it is not disturbed
+            result = finish_run(where, out, a.days)
     except ConfigError as exc:
         _fail(exc)
     if result is None:

@@ -49,7 +49,12 @@ from sim.cli.folders import (
     search_dirs,
     with_searchpath,
 )
-from sim.cli.overrides import check_overrides, parse_command_line, schema_defaults
+from sim.cli.overrides import (
+    check_composed_resolvers,
+    check_overrides,
+    parse_command_line,
+    schema_defaults,
+)
 from sim.config import ConfigError, SimConfig
 from sim.failures import EXIT_CRASH, command, describe, failure_line, say
 from sim.jobdir import register_resolver
@@ -93,6 +98,7 @@ def _compose(overrides: Sequence[str], dirs: Sequence[Path], multirun: bool = Fa
     except COMPOSE_ERRORS as exc:
         raise ConfigError(one_line(exc)) from None
     data.pop("hydra", None)
+    check_composed_resolvers(data)
     return with_scenario_name(data, choices), folder
 
 

@@ -68,8 +68,6 @@ def test_a_killed_run_resumed_from_its_last_checkpoint_ends_as_if_never_stopped(
     assert "already finished, skipped" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, reason="community-sim-resume holds the run folder once sim/forks.py enters "
-                   "sim.runlock.run_folder around its run (then remove this mark)")
 def test_a_resume_holds_the_run_folder_like_the_run_itself(tmp_path, capsys):
     run_dir = tmp_path / "run"
     tiny = ["network.n_people=300", "days=7", "output.plots=false", "output.csv=false", "checkpoint.every_days=2"]
