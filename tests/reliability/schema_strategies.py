@@ -74,8 +74,9 @@ def small_worlds(draw):
         "mean_degree": draw(st.integers(1, min(20, n - 1))),
         "p_rewire": draw(st.floats(0, 1)),
         "p_triangle": draw(st.floats(0, 1)),
-        "n_segments": draw(st.integers(1, min(8, n))),
-        "segment_mixing": draw(st.floats(0, 1)),
+        # up to one person per segment, and no mixing: graphs with friendless people or no ties at all
+        "n_segments": draw(st.one_of(st.integers(1, min(8, n)), st.just(min(n, 1000)))),
+        "segment_mixing": draw(st.one_of(st.floats(0, 1), st.just(0.0))),
     }
     return {
         "seed": draw(st.integers(0, 2**63 - 1)),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from schema_strategies import PLAYBOOKS, valid_configs
 
@@ -21,6 +22,9 @@ PLAYBOOK_GROUPS = {
 FUZZ = settings(
     max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
+# the whole schema at small sizes, 200 configs (graphs with friendless people and without ties among
+# them): the bar the reliability guide states
+FUZZ_WIDE = settings(FUZZ, max_examples=200)
 COUNT_UNITS = (
     "people",
     "people/day",
@@ -111,3 +115,10 @@ def test_any_valid_config_runs_and_keeps_the_books_every_day(cfg):
     ts = model.recorder.frame()
     assert len(ts) == cfg.days + 1
     check_books(ts, cfg.founders.n_founders)
+
+
+@pytest.mark.slow
+@FUZZ_WIDE
+@given(cfg=valid_configs(PLAYBOOK_GROUPS))
+def test_two_hundred_valid_configs_run_without_a_crash_and_keep_the_books(cfg):
+    test_any_valid_config_runs_and_keeps_the_books_every_day.hypothesis.inner_test(cfg)
