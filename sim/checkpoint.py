@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -33,7 +32,14 @@ from sim.lifecycle import Stage
 from sim.metrics import METRICS
 from sim.model import CommunityModel
 from sim.model_state import CheckpointError, rebuild, staff_state, state_of, table_layout
-from sim.recorder import DONE_MARKER, atomic_write_bytes, atomic_write_json, is_done, mark_done
+from sim.recorder import (
+    DONE_MARKER,
+    atomic_write_bytes,
+    atomic_write_json,
+    is_done,
+    mark_done,
+    unwritable,
+)
 
 __all__ = ["CheckpointError", "Checkpointer", "ConfigError", "find", "is_done", "load", "read", "save", "staff_state"]
 
@@ -232,8 +238,10 @@ class Checkpointer:
             raise ConfigError(
                 "checkpoint.every_days / checkpoint.at_stage_change need a run folder or checkpoint.dir"
             )
-        if self.every or self.at_stage_change:  # found now, not on the first checkpoint day
-            check_writable(self.dir, f"checkpoint.dir={c.dir}" if c.dir else f"checkpoints folder {self.dir}")
+        # found now, not on the first checkpoint day
+        if (self.every or self.at_stage_change) and (why := unwritable(self.dir)):
+            label = f"checkpoint.dir={c.dir}" if c.dir else f"checkpoints folder {self.dir}"
+            raise CheckpointError(f"{label}: cannot be made or written ({why})")
 
     def after_day(self, model: CommunityModel) -> Path | None:
         """Save if today is a checkpoint day; returns the folder written, if any."""
@@ -243,23 +251,6 @@ class Checkpointer:
         if changed or (self.every and model.day % self.every == 0):
             return save(model, self.dir / folder_name(model.day, model.stage), self.run_dir)
         return None
-
-
-def check_writable(folder: Path, label: str) -> None:
-    """Refuse, naming `label`, a folder that cannot be made or written: its nearest existing
-    ancestor must be a folder that takes a new file (probed with a nameless temporary file, so
-    nothing is created)."""
-    existing = folder.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise CheckpointError(f"{label}: cannot be made, {existing} is a file and not a folder")
-    try:
-        with tempfile.TemporaryFile(dir=existing):
-            pass
-    except OSError as exc:
-        why = exc.strerror or type(exc).__name__
-        raise CheckpointError(f"{label}: cannot write there ({why}: {existing})") from None
 
 
 def folder_name(day: int, stage: Stage) -> str:

@@ -149,19 +149,12 @@ def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def _argparse_error(self: argparse.ArgumentParser, message: str):
-    self.exit(EXIT_BAD_INPUT, f"error: {one_line(message)} (see {self.prog} --help)\n")
+class CommandParser(argparse.ArgumentParser):
+    """The argument parser of every community-sim-* tool: an argument it refuses is one line and
+    status 2 (argparse's own prints the whole usage before the error)."""
 
-
-@contextmanager
-def argparse_errors_in_one_line() -> Iterator[None]:
-    """A command-line argument refused by argparse is one line and status 2 (not usage + error)."""
-    original = argparse.ArgumentParser.error
-    argparse.ArgumentParser.error = _argparse_error
-    try:
-        yield
-    finally:
-        argparse.ArgumentParser.error = original
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def command(prog: str) -> Callable[[Callable], Callable]:
@@ -176,7 +169,7 @@ def command(prog: str) -> Callable[[Callable], Callable]:
         @functools.wraps(main)
         def wrapped(*args, **kwargs):
             try:
-                with stop_signals_raise(), argparse_errors_in_one_line():
+                with stop_signals_raise():
                     return main(*args, **kwargs)
             except SystemExit:
                 raise

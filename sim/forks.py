@@ -18,7 +18,6 @@ Commands:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from sim.cli import GROUPS, load_config
 from sim.cli.folders import search_dirs
 from sim.cli.overrides import refuse_policy_by_name
 from sim.config import ConfigError, SimConfig
+from sim.failures import CommandParser
 from sim.lifecycle import Stage
 from sim.model import CommunityModel
 from sim.playbook import flatten, stage_config
@@ -270,7 +270,7 @@ def _fail(exc: Exception) -> None:
 
 def resume_main(argv: list[str] | None = None) -> None:
     """`community-sim-resume CHECKPOINT`: finish a run from a checkpoint (or a run's latest)."""
-    p = argparse.ArgumentParser(prog="community-sim-resume", description=resume_main.__doc__)
+    p = CommandParser(prog="community-sim-resume", description=resume_main.__doc__)
     p.add_argument(
         "checkpoint", type=Path, help="a checkpoint folder, or a run folder (its latest checkpoint)"
     )
@@ -315,7 +315,7 @@ def finish_run(where: Path, out: Path, days: int | None = None):
 
 def fork_main(argv: list[str] | None = None) -> None:
     """`community-sim-fork CHECKPOINT --days N --arm LABEL OVERRIDE... --arm LABEL OVERRIDE...`."""
-    p = argparse.ArgumentParser(prog="community-sim-fork", description=__doc__.split("\n\n")[1])
+    p = CommandParser(prog="community-sim-fork", description=__doc__.split("\n\n")[1])
     p.add_argument(
         "checkpoint", type=Path, help="a checkpoint folder, or a run folder or checkpoints folder"
     )

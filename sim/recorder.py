@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -119,6 +120,23 @@ def _json_default(obj):
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why `folder` cannot be made or written, or None when it can: its nearest existing ancestor
+    must be a folder that takes a new file (probed with a nameless temporary file, so nothing is
+    created, not even `folder`)."""
+    existing = Path(folder).absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file and not a folder"
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        return f"{exc.strerror or type(exc).__name__}: {existing}"
+    return None
 
 
 def is_done(run_dir: Path) -> bool:

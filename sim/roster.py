@@ -22,15 +22,15 @@ class StaffRoster:
         """Staff of `role` on duty, in hiring order."""
         return list(self.agents_by_type.get(role, ()))
 
-    def _staff(self) -> AgentSet:
-        """Every staff agent: experts, growth officers, moderators, planners, each in hiring order."""
-        return AgentSet([a for role in STAFF_ROLES for a in self.agents_by_type.get(role, ())], random=self.random)
+    def _staff(self, rng: random.Random | None = None) -> AgentSet:
+        """Every staff agent: experts, growth officers, moderators, planners, each in hiring order
+        (`rng`: the generator the set shuffles with; default Mesa's)."""
+        return AgentSet([a for role in STAFF_ROLES for a in self.agents_by_type.get(role, ())], random=rng or self.random)
 
     def _staff_in_order(self, day: int) -> AgentSet:
         """The staff, to be activated in a shuffled order: Mesa's `shuffle_do` with a generator
         seeded from the day's `staff_order` stream, so runs repeat and resumed runs shuffle alike."""
-        seed = int(self.streams.day("staff_order", day).integers(2**63))
-        return AgentSet(list(self._staff()), random=random.Random(seed))
+        return self._staff(random.Random(int(self.streams.day("staff_order", day).integers(2**63))))
 
     def hire(self, role: type, *, until_day: int | None = None, log: bool = True, **contract) -> StaffAgent:
         """Add one staff member of `role` (the one place staff join), with the next staff number.

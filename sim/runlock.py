@@ -34,7 +34,6 @@ import json
 import os
 import socket
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,7 +49,14 @@ from sim.failures import (
     say,
     stop_signals_raise,
 )
-from sim.recorder import TRACEBACK_FILE, atomic_write_text, clear_failed, is_done, mark_failed
+from sim.recorder import (
+    TRACEBACK_FILE,
+    atomic_write_text,
+    clear_failed,
+    is_done,
+    mark_failed,
+    unwritable,
+)
 from sim.schema import ConfigError
 
 LOCK_FILE = "LOCK"
@@ -69,33 +75,22 @@ class RunFolder:
     done: bool
 
 
-def check_writable(folder: str | Path, keep: bool = True) -> None:
-    """Make `folder` (and its parents), then write and remove a probe file in it.
-
-    Args:
-        folder: the run (or sweep) folder.
-        keep: False removes again the folders this call made (a check before another program
-            makes the folder itself).
+def check_writable(folder: str | Path, make: bool = True) -> None:
+    """Check that the run folder can be written: made (with its parents) when `make`, else only
+    probed (a check before another program makes the folder itself: nothing is created).
 
     Raises:
         RunFolderError: one line, when the folder cannot be made or written.
     """
     folder = Path(folder)
-    made = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
+        if make:
+            folder.mkdir(parents=True, exist_ok=True)
+        why = unwritable(folder)
     except OSError as exc:
-        raise RunFolderError(f"cannot write the run folder {folder}: {exc.strerror or exc}") from None
-    finally:
-        if not keep:
-            for path in made:
-                try:
-                    path.rmdir()
-                except OSError:
-                    break
+        why = exc.strerror or str(exc)
+    if why:
+        raise RunFolderError(f"cannot write the run folder {folder}: {why}")
 
 
 def _holder_now() -> bytes:

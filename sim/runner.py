@@ -16,6 +16,7 @@ import yaml
 
 from sim.checkpoint import Checkpointer
 from sim.config import SimConfig
+from sim.dashboard import save_dashboard
 from sim.lifecycle import Stage
 from sim.metrics import METRICS
 from sim.model import CommunityModel
@@ -27,7 +28,6 @@ from sim.recorder import (
     mark_done,
     provenance,
 )
-from sim.viz.dashboard import save_dashboard
 
 HIGHLIGHT_WINDOW_DAYS = 28  # "recent" averages in the summary use the last four weeks
 

@@ -17,7 +17,6 @@ before anything runs or is written): one line on stderr and exit status 2.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -35,6 +34,7 @@ from sim.analysis.observed import ObservedDataError, load_observed, simulated_se
 from sim.analysis.optimise import Lever, parse_lever  # noqa: E402
 from sim.cli import load_config  # noqa: E402
 from sim.config import ConfigError, SimConfig  # noqa: E402
+from sim.failures import CommandParser
 from sim.recorder import atomic_save, atomic_write_json, atomic_write_text, mark_done  # noqa: E402
 from sim.runner import run  # noqa: E402
 from sim.validation.sustain import (  # noqa: E402
@@ -160,7 +160,7 @@ def plot_fit(observed: pd.DataFrame, simulated: pd.DataFrame, path: Path) -> Non
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `community-sim-calibrate`."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="community-sim-calibrate", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("data", help="CSV of the observed daily series")

@@ -16,9 +16,9 @@ from pathlib import Path
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import OverrideParseException
 
-from sim.checkpoint import check_writable
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
+from sim.recorder import unwritable
 
 
 def check_at_least(flag: str, value, minimum=1) -> None:
@@ -90,4 +90,5 @@ def check_seeds(base: SimConfig, flag: str, seeds: Iterable[int]) -> None:
 
 def check_out_folder(flag: str, folder: str | Path) -> None:
     """Refuse an output folder that cannot be made or written, before anything runs."""
-    check_writable(Path(folder), f"{flag} {folder}")
+    if why := unwritable(Path(folder)):
+        raise ConfigError(f"{flag} {folder}: cannot be made or written ({why})")

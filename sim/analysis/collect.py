@@ -14,7 +14,6 @@ whose values differ between jobs. Unfinished jobs are listed, never read.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 import yaml
 
 from sim.analysis.kpis import kpi_row, standard_kpis
+from sim.failures import CommandParser
 from sim.recorder import atomic_save, is_done
 
 EXIT_BAD_INPUT = 2
@@ -125,7 +125,7 @@ def write(collected: Collected, out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> None:
     """`community-sim-collect SWEEP_DIR [--out DIR]`."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="community-sim-collect",
         description="Gather every finished job of a sweep into tidy parquet tables.",
     )

@@ -15,7 +15,6 @@ composed, and the seeds, counts, target and output folder checked, before the fi
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from sim.analysis.report import fmt, plot_stage_timing, plot_time_bands, write_r
 from sim.analysis.stats import mean_ci, paired_difference
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
+from sim.failures import CommandParser
 from sim.recorder import is_done
 from sim.runner import run
 
@@ -199,7 +199,7 @@ def parse_target(text: str | None) -> tuple[str, float] | None:
 
 def main(argv: list[str] | None = None) -> None:
     """`community-sim-compare --arm A OVERRIDES --arm B OVERRIDES ...`."""
-    p = argparse.ArgumentParser(prog="community-sim-compare", description=__doc__.split("\n\n")[1])
+    p = CommandParser(prog="community-sim-compare", description=__doc__.split("\n\n")[1])
     p.add_argument("--arm", nargs="+", action="append", required=True, metavar=("LABEL", "OVERRIDE"),
                    help="an arm: its label, then community-sim overrides (e.g. policy/referral=none)")
     p.add_argument("--common", nargs="*", default=[], help="overrides applied to every arm")

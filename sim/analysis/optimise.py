@@ -19,7 +19,6 @@ every range against the schema, the budget, trials and seeds, and the folders to
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import json
 import sys
@@ -45,6 +44,7 @@ from sim.analysis.kpis import cost_total, kpi_by_name, standard_kpis
 from sim.analysis.report import fmt, write_report
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
+from sim.failures import CommandParser
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
@@ -258,7 +258,7 @@ def plot_trials(table: pd.DataFrame, kpi: str, budget: float | None):
 
 def main(argv: list[str] | None = None) -> None:
     """`community-sim-optimise --lever ... --kpi NAME --budget YUAN --trials N --storage FILE`."""
-    p = argparse.ArgumentParser(prog="community-sim-optimise", description=__doc__.split("\n\n")[1])
+    p = CommandParser(prog="community-sim-optimise", description=__doc__.split("\n\n")[1])
     p.add_argument("--lever", action="append", required=True, help="KEY=LO:HI, KEY=LO:HI:int or KEY=A,B,C")
     p.add_argument("--kpi", default="members_final")
     p.add_argument("--budget", type=float, help="maximum mean total cost over the run (yuan)")

@@ -20,8 +20,8 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis.kpis import HEALTHY_STAGES  # noqa: E402
 from sim.analysis.stats import band, mean_ci  # noqa: E402
+from sim.dashboard import cjk_font  # noqa: E402 - the one place fonts are looked up
 from sim.recorder import atomic_save, atomic_write_text  # noqa: E402
-from sim.viz.dashboard import cjk_font  # noqa: E402 - the one place fonts are looked up
 
 TIME_PANELS = (  # (column of the per-day frame, English title, Chinese title)
     ("members", "members", "成员数"),

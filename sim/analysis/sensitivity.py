@@ -11,7 +11,6 @@ horizon), so "never within the horizon" ranks as slowest instead of vanishing.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from sim.analysis.kpis import kpi_by_name, standard_kpis
 from sim.analysis.report import write_report
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
+from sim.failures import CommandParser
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
@@ -175,7 +175,7 @@ def plot_indices(table: pd.DataFrame, kpi: str):
 
 def main(argv: list[str] | None = None) -> None:
     """`community-sim-sensitivity --param KEY=LO:HI ... --kpi NAME [--method morris|sobol]`."""
-    p = argparse.ArgumentParser(prog="community-sim-sensitivity", description=__doc__.split("\n\n")[1])
+    p = CommandParser(prog="community-sim-sensitivity", description=__doc__.split("\n\n")[1])
     p.add_argument("--param", action="append", required=True, help="KEY=LO:HI (dotted config key)")
     p.add_argument("--kpi", default="members_final", help="KPI name (see sim/analysis/kpis.py)")
     p.add_argument("--method", default="morris", choices=("morris", "sobol"))

@@ -57,6 +57,7 @@ from sim.cli.overrides import (
 )
 from sim.config import ConfigError, SimConfig
 from sim.failures import EXIT_CRASH, command, describe, failure_line, say
+from sim.failures import one_line as joined_lines
 from sim.jobdir import register_resolver
 from sim.playbook import pin_overrides
 from sim.recorder import atomic_write_text, is_done
@@ -136,7 +137,7 @@ def one_line(exc: BaseException) -> str:
     if len(lines) > 1 and lines[1].startswith("Available options"):
         options = lines[2:lines.index("Config search path:")] if "Config search path:" in lines else lines[2:]
         return f"{lines[0]}; allowed: {', '.join(options)}"
-    return "; ".join(lines)
+    return joined_lines(str(exc))
 
 
 def load_config(overrides: Sequence[str] = (), config_dirs: Iterable[str | Path] = ()) -> SimConfig:
@@ -281,7 +282,7 @@ def main() -> None:
     check_overrides(args.overrides, dirs)
     folder = check_composition(args, dirs)
     if folder is not None and not is_done(folder):
-        check_writable(folder, keep=False)
+        check_writable(folder, make=False)
     register_schema()
     _jobs.pid, _jobs.crashed = os.getpid(), []
     # Hydra reads sys.argv itself: --config-dir and hydra.searchpath join its search path there.

@@ -6,12 +6,12 @@ done last. Exit status 0 when every check passed, 1 when one failed, 2 on bad ar
 
 from __future__ import annotations
 
-import argparse
 import html
 import sys
 import time
 from pathlib import Path
 
+from sim.failures import CommandParser
 from sim.recorder import atomic_write_json, atomic_write_text, mark_done
 from sim.validation.base import SIZES, PatternResult, Size
 from sim.validation.bass import check_bass_recovery, check_marketing_only, check_word_of_mouth_only
@@ -140,7 +140,7 @@ def write_report(results: list[PatternResult], out: Path, command: str, seconds:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `community-sim-validate`."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="community-sim-validate", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(

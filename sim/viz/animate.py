@@ -13,7 +13,6 @@ storyboard.png, each written under a temporary name and renamed when complete.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import yaml
 from PIL import Image
 
 from sim.config import ConfigError, SimConfig
+from sim.failures import CommandParser
 from sim.recorder import atomic_save, is_done
 from sim.viz.draw import COLOUR_MODES, markers
 from sim.viz.events import LABELS
@@ -179,7 +179,7 @@ def animate(
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]`."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="community-sim-animate", description=__doc__.splitlines()[0]
     )
     parser.add_argument(

@@ -19,9 +19,9 @@ from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.cli import config_dir, group_options
+from sim.dashboard import STAGE_COLOURS
 from sim.lifecycle import Stage
 from sim.policies import referral as referral_policies
-from sim.viz.dashboard import STAGE_COLOURS
 from sim.viz.draw import (
     colour_modes,
     draw_event_markers,

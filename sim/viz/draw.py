@@ -1,7 +1,7 @@
 """Drawing the trainer's pictures on matplotlib axes: the members' network and the KPI panels.
 
 Shared by the interactive app (sim/viz/app.py) and the animations (sim/viz/animate.py). Labels are
-bilingual when a CJK font is installed and English otherwise (sim/viz/dashboard.py `cjk_font`), so
+bilingual when a CJK font is installed and English otherwise (sim/dashboard.py `cjk_font`), so
 no empty boxes are drawn. Functions take `Figure`/`Axes` objects, never pyplot state, so the app
 can draw from several threads.
 """
@@ -15,9 +15,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from sim import population
+from sim.dashboard import STAGE_COLOURS, cjk_font
 from sim.lifecycle import Stage
 from sim.population import Channel
-from sim.viz.dashboard import STAGE_COLOURS, cjk_font
 from sim.viz.events import LABELS
 from sim.viz.layout import tie_segments
 

@@ -18,8 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from sim.dashboard import STAGE_COLOURS
 from sim.lifecycle import Stage
-from sim.viz.dashboard import STAGE_COLOURS
 from sim.viz.draw import (
     draw_event_markers,
     draw_members,

@@ -9,11 +9,12 @@ importing Solara and Mesa twice.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from sim.failures import CommandParser
 
 DEFAULT_PORT = 8765
 ASSET_CHECK = "requirejs@2.3.6"  # one of the assets the page asks for first
@@ -48,7 +49,7 @@ def server_env() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the app until interrupted; returns the server's exit status."""
-    parser = argparse.ArgumentParser(prog="community-sim-app", description=__doc__.splitlines()[0])
+    parser = CommandParser(prog="community-sim-app", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )

@@ -10,7 +10,6 @@ the same folder, or a signal can reach the run mid-way), or raises an exception 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from sim.config import ConfigError
-from sim.failures import EXIT_BAD_INPUT, EXIT_CRASH, TRACEBACK_ENV, command
+from sim.failures import EXIT_BAD_INPUT, EXIT_CRASH, TRACEBACK_ENV, CommandParser, command
 from sim.runlock import LOCK_FILE, run_folder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -307,7 +306,7 @@ def test_the_full_traceback_is_printed_on_request_and_bad_arguments_are_one_line
 
     @command("community-sim-test")
     def main(argv=None):
-        parser = argparse.ArgumentParser(prog="community-sim-test")
+        parser = CommandParser(prog="community-sim-test")  # the parser every command uses
         parser.add_argument("folder")
         parser.parse_args(argv or [])
 
