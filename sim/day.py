@@ -21,11 +21,12 @@ from sim.mechanics import (
     engagement,
     interaction,
     moderation,
+    reactivation,
     referral,
     tiers,
     visits,
 )
-from sim.population import Channel, Tier
+from sim.population import NEVER, Channel, Tier
 from sim.state import DayTally
 
 
@@ -44,6 +45,11 @@ class Today:
     repliers: object = None
     boosts: list = field(default_factory=list)  # (rows, engagement boost)
     invited: referral.ReferralOutcome | None = None
+    from_fission: object = None  # mask over `invited.joiners`: brought in by a fission campaign's poster
+    call_backs: list = field(default_factory=list)  # call-back chances of today's levers (scalars or per member)
+    check_in_drive: float = 0.0
+    noise: float = 0.0  # chance today's @all makes a listening member mute
+    red_packets: tuple | None = None  # (operator yuan, operator shares, member yuan, member shares)
     joined: list = field(default_factory=list)  # host rows admitted today, per channel
     staying: object = None  # `members` less today's leavers
     visitors_staying: object = None
@@ -86,6 +92,7 @@ class DayPhases:
             table.engagement[greeted] = engagement.boosted(table.engagement[greeted], cfg.staff.welcome_engagement_boost)
             t.greeted += len(greeted)
         for event in work.events:
+            table.muted[event.attendees] = False  # an event brings a member who had muted the group back
             table.lift_until[event.attendees] = s.day + self.policies.events.cfg.lift_days
             today.attended.append(event.attendees)
             t.ties_formed += self.ties.add(event.tie_a, event.tie_b)
@@ -93,8 +100,42 @@ class DayPhases:
             t.event_attendees += len(event.attendees)
             t.cost_events += self.policies.events.cfg.cost_per_event
 
+    def _call_back(self, today: Today) -> None:
+        """The reactivation levers in force today: each member's call-back chances (唤醒/召回)."""
+        s, table, t, day = self.state, self.table, self.state.tally, self.state.day
+        policy = self.policies.reactivation
+        cfg = policy.cfg
+        s.announcement_days = [d for d in s.announcement_days if d > day - reactivation.FATIGUE_WINDOW_DAYS]
+        if policy.announces(day):
+            today.call_backs.append(reactivation.announcement_response(cfg, len(s.announcement_days)))
+            today.noise = cfg.announce_mute_risk
+            s.announcement_days.append(day)
+            t.announcements = 1
+            t.cost_reactivation += cfg.announce_cost
+        groups = max(1, self.groups.n_with_members)
+        operator = policy.drops_red_packets(day)
+        if operator or s.member_packets:
+            today.red_packets = (
+                cfg.red_packet_yuan_per_group * groups if operator else 0.0,
+                cfg.red_packet_claims_per_group * groups if operator else 0,
+                s.member_packets * cfg.member_red_packet_yuan,
+                s.member_packets * cfg.member_red_packet_shares,
+            )
+            # a packet in every group calls everyone back; members' packets only in the groups they fall in
+            today.call_backs.append(cfg.red_packet_response * (1.0 if operator else min(1.0, s.member_packets / groups)))
+        if policy.uses("outreach"):
+            rows = today.members
+            muted = rows[table.muted[rows]]
+            capacity = len(self.roster(Moderator)) * cfg.outreach_per_staff_day
+            contacted = reactivation.outreach_targets(muted, capacity, self.streams.rows("outreach", day).uniform(muted))
+            xp = self.backend.xp
+            today.call_backs.append(xp.where(xp.isin(rows, contacted), np.float32(cfg.outreach_response), np.float32(0.0)))
+            t.outreach = len(contacted)
+        if policy.uses("check_in"):
+            today.check_in_drive = cfg.check_in_visit_drive
+
     def _visit(self, today: Today) -> None:
-        s, m, table, rows = self.state, self.cfg.member, self.table, today.members
+        s, m, table, rows, t = self.state, self.cfg.member, self.table, today.members, self.state.tally
         today.content_value = content.content_value(s.feed_stock, m.content_saturation_posts)
         friends = visits.active_friends(rows, table.active, self.graph, self.ties)  # active: yesterday's
         today.social = visits.social_pull(friends, m.social_saturation_friends)
@@ -102,11 +143,39 @@ class DayPhases:
         p_visit = visits.visit_chance(
             table.engagement[rows], today.content_value, today.social, table.lift_until[rows] if lift > 0 else None,
             s.day, s.toxicity, m, toxicity_visit_effect=self.cfg.moderation.toxicity_visit_effect, visit_lift=lift,
+            muted=table.muted[rows], check_in_drive=today.check_in_drive,
         )
+        if today.call_backs:
+            p_visit = reactivation.combined(p_visit, today.call_backs)
         today.visited = self.streams.rows("activity", s.day).uniform(rows) < p_visit
         table.active[rows] = today.visited  # only members can have visited yesterday: this clears them all
-        today.visitors = rows[today.visited]
-        s.tally.active, s.tally.content_value = len(today.visitors), today.content_value
+        today.visitors = visitors = rows[today.visited]
+        t.reactivated = int(reactivation.reactivated(table.last_visit_day[visitors], table.joined_day[visitors], s.day).sum())
+        table.last_visit_day[visitors] = s.day
+        table.muted[visitors] = False  # a muted member who came back listens again
+        t.active, t.content_value = len(visitors), today.content_value
+        if today.check_in_drive > 0:
+            t.check_ins = len(visitors)
+            t.cost_reactivation += len(visitors) * self.policies.reactivation.cfg.check_in_reward
+
+    def _red_packets(self, today: Today) -> None:
+        """Today's visitors claim the red packets in the groups; some send one back (gift contagion)."""
+        s, t = self.state, self.state.tally
+        if today.red_packets is None:
+            s.member_packets = 0
+            return
+        cfg = self.policies.reactivation.cfg
+        operator_yuan, operator_shares, member_yuan, member_shares = today.red_packets
+        shares = operator_shares + member_shares
+        draws = self.streams.rows("red_packets", s.day)
+        claimants = reactivation.claims(today.visitors, shares, draws.uniform(today.visitors, 0))
+        claimed = len(claimants) / shares
+        t.red_packet_yuan = operator_yuan * claimed
+        t.cost_reactivation += t.red_packet_yuan
+        today.boosts.append((claimants, cfg.red_packet_engagement_boost))
+        s.member_packets = reactivation.packets_sent_back((operator_yuan + member_yuan) / shares, cfg,
+                                                         draws.uniform(claimants, 1))
+        t.member_red_packets = s.member_packets
 
     def _post_and_reply(self, today: Today) -> None:
         s, cfg, table, t, day = self.state, self.cfg, self.table, self.state.tally, self.state.day
@@ -118,13 +187,14 @@ class DayPhases:
         today.posters = posters = rows[posted]
         written = content.posts_written(p_post[posted], self.streams.day("posting", day))
         table.posts[posters] += written.astype(table.posts.dtype)
+        table.last_post_day[posters] = day
         t.posts_member = int(written.sum())
         s.feed_stock = content.next_feed_stock(s.feed_stock, t.posts_member, cfg.member)
         replies = interaction.replies(rows, p_post, posters, self.streams.rows("replies", day), self.graph,
                                       table.is_member, cfg.interaction)
         today.repliers, t.replies = replies.repliers, len(replies.repliers)
         t.ties_formed += self.ties.add(replies.tie_a, replies.tie_b)
-        today.boosts = [self._first_replies(posters), self._answers(posters)]
+        today.boosts += [self._first_replies(posters), self._answers(posters)]
 
     def _first_replies(self, posters) -> tuple[object, float]:
         """Newcomers' first posts, answered by members or by moderators on reply duty."""
@@ -162,16 +232,50 @@ class DayPhases:
         for rows_boosted, boost in today.boosts:
             table.engagement[rows_boosted] = engagement.boosted(table.engagement[rows_boosted], boost)
 
-    def _invite(self, today: Today) -> None:
-        policy, table = self.policies.referral, self.table
+    def _share(self, today: Today) -> None:
+        """Word of mouth: visitors share the community along their ties; a fission campaign's poster
+        spreads the same way (sim/mechanics/referral.py)."""
+        policy, table, s, xp = self.policies.referral, self.table, self.state, self.backend.xp
         if not policy.invites:
             return
-        today.invited = referral.invite(
-            today.visitors, policy.invite_propensity(table, today.visitors), table.joined_day, self.graph,
-            policy.cfg.p_accept, self.streams.rows("referral", self.state.day), affinity=table.affinity,
-        )
-        table.invites_sent[today.invited.senders] += 1
-        self.state.tally.invites = len(today.invited.senders)
+        cfg, day, visitors = policy.cfg, s.day, today.visitors
+        draws = self.streams.rows("referral", day)
+        sharers = visitors[draws.uniform(visitors, 0) < policy.invite_propensity(table, visitors)]
+        outcome = referral.spread(sharers, self.graph, table.joined_day, cfg.p_reach_per_tie, cfg.p_accept, draws,
+                                  affinity=table.affinity)
+        campaign = policy.campaign(day)
+        if campaign:
+            if campaign != s.fission_campaign:  # a new campaign: everyone's task starts from zero
+                table.task_joins[:] = 0
+                s.fission_campaign = campaign
+                s.log("fission", f"fission campaign {campaign} starts", {"campaign": campaign})
+            fission = self._poster(today, campaign)
+            outcome, today.from_fission = referral.merged(fission, outcome)
+        today.invited = outcome
+        s.tally.shares = len(outcome.senders)
+        s.tally.invites = len(outcome.reached)
+
+    def _poster(self, today: Today, campaign: int) -> referral.ReferralOutcome:
+        """Today's shares of fission campaign `campaign`'s poster: a first share by members who see
+        the task (today's visitors, and yesterday's newcomers, who got it on joining), a share
+        again by visitors still short of the target."""
+        policy, table, xp, day = self.policies.referral, self.table, self.backend.xp, self.state.day
+        cfg = policy.cfg
+        rows = today.members
+        newcomers = rows[table.joined_day[rows] == day - 1]
+        candidates = xp.union1d(today.visitors, newcomers)
+        first = table.shared_in[candidates] != campaign
+        again = ~first & (table.task_joins[candidates] < cfg.fission_unlock_joins) & table.active[candidates]
+        p = xp.where(first, np.float32(policy.share_rate(campaign)),
+                     xp.where(again, np.float32(cfg.fission_reshare_per_day), np.float32(0.0)))
+        draws = self.streams.rows("fission", day)
+        posters = candidates[draws.uniform(candidates, 0) < p]
+        table.shared_in[posters] = campaign
+        outcome = referral.spread(posters, self.graph, table.joined_day, cfg.fission_p_reach_per_tie,
+                                  cfg.fission_p_accept, draws, affinity=table.affinity,
+                                  skip=table.reached_in == campaign)
+        table.reached_in[outcome.reached] = campaign
+        return outcome
 
     def _buy(self, today: Today) -> None:
         e, t = self.cfg.economics, self.state.tally
@@ -181,37 +285,41 @@ class DayPhases:
         t.revenue = t.purchases * e.average_order_value
 
     def _leave(self, today: Today) -> None:
+        """Members leave (sim/mechanics/churn.py), then some of those who stay mute the group."""
         s, cfg, table, xp, rows = self.state, self.cfg, self.table, self.backend.xp, today.members
+        inviter = table.inviter[rows]
+        referrer_stays = (inviter >= 0) & table.is_member[xp.maximum(inviter, 0)]
         hazard = churn.leave_hazard(
             table.engagement[rows], self._tier_multipliers("churn")[table.tier[rows]], s.toxicity,
             churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days),
             cfg.policy.moderation.strictness, cfg.member, cfg.moderation,
+            referrer_stays=referrer_stays, hunter=table.hunter[rows],
+            hunter_leave_per_day=cfg.policy.referral.hunter_leave_per_day,
         )
-        leaving = churn.leavers(rows, hazard, self.streams.rows("churn", s.day).uniform(rows))
+        draws = self.streams.rows("churn", s.day)
+        leaving = churn.leavers(rows, hazard, draws.uniform(rows, 0))
         s.count.by_channel -= self.backend.to_numpy(xp.bincount(table.channel[leaving], minlength=len(Channel)))
         s.count.by_tier -= self.backend.to_numpy(xp.bincount(table.tier[leaving], minlength=len(Tier)))
         self.groups.leave(table.group, leaving)
         table.remove(leaving, s.day)
         self._drop_handles(leaving)
-        today.staying = rows[table.is_member[rows]]
+        today.staying = staying = rows[table.is_member[rows]]
         today.visitors_staying = today.visitors[table.is_member[today.visitors]]
         s.count.members -= len(leaving)
         s.tally.leaves = len(leaving)
+        listening = staying[~table.muted[staying]]
+        muting = churn.leavers(listening, churn.mute_hazard(table.engagement[listening], cfg.member, today.noise),
+                               draws.uniform(listening, 1))
+        table.muted[muting] = True
+        s.tally.mutes = len(muting)
 
     def _arrive(self, today: Today) -> None:
-        """Referral, campaign and organic joins; a person joins through the first that applies."""
+        """Referral, campaign and organic joins (a person joins through the first that applies),
+        then former members who come back."""
         m, table, xp, invited, t = self.cfg.member, self.table, self.backend.xp, today.invited, self.state.tally
         if invited is not None and len(invited.joiners):
-            seated = self._admit(invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus,
-                                 preferred=table.group[invited.inviters])
-            today.joined.append(seated)
-            keep = xp.isin(invited.joiners, xp.asarray(seated))  # all of them unless groups are full
-            invited.joiners, invited.inviters = invited.joiners[keep], invited.inviters[keep]
-            table.inviter[invited.joiners] = invited.inviters.astype(table.inviter.dtype)
-            rewarded = self.policies.referral.rewarded(table, invited.inviters)
-            table.rewarded_joins[rewarded] += 1
-            t.referral_rewards = float(len(rewarded) * self.policies.referral.cfg.reward_per_join)
-        n_eligible = table.n - self.state.count.ever_joined  # people who never joined (leavers do not return)
+            self._admit_referred(today)
+        n_eligible = table.n - self.state.count.ever_joined  # people who never joined
         p_campaign, p_organic = acquisition.base_chances(
             t.campaign_reach, n_eligible, self.cfg.policy.acquisition.p_convert, m.p_discover_per_day
         )
@@ -222,7 +330,58 @@ class DayPhases:
             campaign, organic = acquisition.joiners(rows, u, table.affinity[rows], p_campaign, p_organic)
             today.joined.append(self._admit(campaign, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus))
             today.joined.append(self._admit(organic, Channel.ORGANIC, m.engagement_join))
+        if m.p_return_per_day > 0:
+            today.joined.append(self._return())
         today.members_end = xp.concatenate([today.staying, *(xp.asarray(rows) for rows in today.joined)])
+
+    def _admit_referred(self, today: Today) -> None:
+        """Seat the people today's shares brought in; credit their inviters (rewards, invite-N tasks);
+        mark the reward hunters among a campaign's joiners."""
+        m, table, xp, invited, t = self.cfg.member, self.table, self.backend.xp, today.invited, self.state.tally
+        policy = self.policies.referral
+        cfg = policy.cfg
+        seated = self._admit(invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus,
+                             preferred=table.group[invited.inviters])
+        today.joined.append(seated)
+        keep = xp.isin(invited.joiners, xp.asarray(seated))  # all of them unless groups are full
+        joiners, inviters = invited.joiners[keep], invited.inviters[keep]
+        table.inviter[joiners] = inviters.astype(table.inviter.dtype)
+        rows, n = policy.rewarded(table, inviters)
+        table.rewarded_joins[rows] += n
+        t.referral_rewards = float(n.sum()) * cfg.reward_per_join
+        if today.from_fission is None:
+            return
+        fission = today.from_fission[keep]
+        credited, joins = xp.unique(inviters[fission], return_counts=True)
+        before = table.task_joins[credited]
+        table.task_joins[credited] = before + joins.astype(table.task_joins.dtype)
+        t.fission_unlocks = int(referral.unlocked(before, table.task_joins[credited], cfg.fission_unlock_joins).sum())
+        t.referral_rewards += t.fission_unlocks * cfg.fission_unlock_reward
+        came = joiners[fission]
+        hunters = came[self.streams.rows("fission", self.state.day).uniform(came, 5) < np.float32(cfg.hunter_share)]
+        table.hunter[hunters] = True
+        table.engagement[hunters] = np.float32(cfg.hunter_engagement)
+        t.fission_joins, t.hunter_joins = len(came), len(hunters)
+
+    def _return(self):
+        """Former members who come back today (p_return_per_day each); returns their rows."""
+        s, table, xp = self.state, self.table, self.backend.xp
+        p = self.cfg.member.p_return_per_day
+        rows, _ = acquisition.lottery(table.n, p, self.streams.day("returns", s.day), self.streams.rows("returns", s.day), xp)
+        rows = rows[~table.is_member[rows] & (table.joined_day[rows] != NEVER) & (table.left_day[rows] < s.day)]
+        rows, opened = self.groups.seat(table.group, rows, None, s.day, self.cfg.groups.spawn)
+        if opened:
+            self._open_groups(opened)
+        rows = xp.asarray(rows)
+        if not len(rows):
+            return rows
+        table.readmit(rows, float(np.clip(self.cfg.member.engagement_join, 0.0, 1.0)))
+        table.tier[rows] = Tier.NEWCOMER
+        s.count.members += len(rows)
+        s.count.by_channel += self.backend.to_numpy(xp.bincount(table.channel[rows], minlength=len(Channel)))
+        s.count.by_tier[Tier.NEWCOMER] += len(rows)
+        s.tally.returns = len(rows)
+        return rows
 
     def _admit(self, rows, channel: Channel, start_engagement: float, preferred=None) -> np.ndarray:
         """Seat newcomers in chat groups (opening groups when all are full) and make those seated
@@ -299,6 +458,13 @@ class DayPhases:
         t.experts, t.moderators = len(experts), len(self.roster(Moderator))
         t.expert_burnout = sum(e.burnout for e in experts) / len(experts) if experts else 0.0
         t.groups = self.groups.n_with_members
+        day, table = self.state.day, self.table
+        last_visit = table.last_visit_day[members_end]
+        t.weekly_active = int((last_visit > day - 7).sum())
+        t.monthly_active = int((last_visit > day - 30).sum())
+        last_post = table.last_post_day[members_end]
+        t.silent_12w = int(((last_post == NEVER) | (last_post <= day - 84)).sum())
+        t.muted = int(table.muted[members_end].sum())
         t.group_active_share_min = self.groups.activity_floor(self.table.group, members_end, visitors_staying)
 
     def _tier_multipliers(self, effect: str):

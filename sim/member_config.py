@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.schema import param
-from sim.sources import JOYCE_KRAUT_2006, SCHMITT_2011
+from sim.sources import JOYCE_KRAUT_2006, MUTE_SURVEY_2020, NONNECKE_PREECE_2000, SCHMITT_2011, VAN_DEN_BULTE_2018
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,11 @@ class MemberConfig:
         0.45, lo=0.0, hi=1.0, help="visit drive from fresh content",
         source="assumption: content is the main reason to visit a brand or knowledge community, so it "
         "weighs more than friends (0.45 vs 0.35); with the base drive a fully engaged member with a "
-        "full feed and active friends visits 85% of days. In the default community about 30% of "
-        "members visit daily in the second half of the year, whereas vendor benchmarks give 10-30% of members active in a "
-        "month (Breezio; Higher Logic 2023: about 15% active) and 74.6% of WeChat users mute "
-        "groups (China Youth Daily 2020 survey): the visit drives are likely too strong",
+        "full feed and active friends visits 85% of days. Most members do not: once interest fades they "
+        "mute the group (p_mute_max_per_day), so in the default community about 15% of members visit "
+        "on a day and 45% within a month in the last weeks of the year, inside the 10-30% monthly "
+        "active vendors quote (Breezio; Higher Logic 2023: about 15% active) widened to 15-50% "
+        "(docs/validation.md, activity_shape)",
     )
     w_active_social: float = param(
         0.35, lo=0.0, hi=1.0, help="visit drive from active friends",
@@ -68,11 +69,11 @@ class MemberConfig:
         "find settles it; the posting-rate lift is measured relative to this value",
     )
     engagement_join_referral_bonus: float = param(
-        0.1, lo=-1.0, hi=1.0,
+        0.0, lo=-1.0, hi=1.0,
         help="extra engagement for referred joins",
-        source=f"{SCHMITT_2011}; size assumption: +0.1 (0.55 vs 0.45) cuts the starting leaving hazard "
-        "by about a third; unlike Van den Bulte, Bayer, Skiera & Schmitt 2018 (the edge lasts only "
-        "while the referrer stays), it does not depend on the inviter staying",
+        source=f"{SCHMITT_2011}; {VAN_DEN_BULTE_2018}: the retention edge of referred members lasts "
+        "only while their referrer stays, which referred_leave_multiplier carries; so no lasting "
+        "engagement bonus (0)",
     )
     engagement_join_campaign_bonus: float = param(
         -0.1, lo=-1.0, hi=1.0, help="engagement difference for campaign (paid) joins; assumption",
@@ -97,25 +98,27 @@ class MemberConfig:
         "value), so members of a quiet group drift down slowly rather than collapse",
     )
     p_post_median: float = param(
-        0.004, lo=0.0, hi=100.0,
+        0.009, lo=0.0, hi=100.0,
         help="median posting rate of an active member, posts per visit (log-normal over people)",
         source="Nielsen 2006: 90-9-1 participation inequality; van Mierlo 2014: under 25% of members "
-        "ever posted and the top 1% wrote 74.7% of posts; Lampe & Johnston 2005: 16% of new accounts "
-        "ever commented; tuned with p_post_sigma: the model's full-size check measures 18.5% ever "
-        "posting and 78.1% by the top 1% (docs/validation.md)",
+        "ever posted and the top 1% wrote 74.7% of posts; Nonnecke & Preece 2000: 46-82% posted "
+        "nothing over 12 weeks; Lampe & Johnston 2005: 16% of new accounts ever commented; tuned with "
+        "p_post_sigma and post_engagement_elasticity against those three figures over 10 seeds of the "
+        "default community (docs/validation.md, activity_shape and participation_inequality)",
     )
     p_post_sigma: float = param(
-        2.2, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)",
+        1.8, lo=0.0, hi=10.0, help="log-normal spread of the posting rate (heavy tail of super-posters)",
         source="van Mierlo 2014: the top 1% of members wrote 74.7% of posts in four health "
-        "communities; tuned with p_post_median: a spread of 2.2 gives a top-1% share of 78.1% in the "
-        "model's full-size check (docs/validation.md)",
+        "communities; tuned with p_post_median (docs/validation.md, participation_inequality)",
     )
     post_engagement_elasticity: float = param(
-        1.0, lo=0.0, hi=10.0,
+        3.0, lo=0.0, hi=10.0,
         help="posting rate x (engagement / engagement_join) ** elasticity: engaged members post more, "
         "so what lifts engagement (a reply to a first post) also lifts posting",
-        source=f"{JOYCE_KRAUT_2006}; size assumption: proportional (1.0), which raised the model's "
-        "first-reply uplift in posting again from +3.2 to +7.5 points (docs/validation.md)",
+        source=f"{JOYCE_KRAUT_2006}; Lampe & Johnston 2005: 55% of new commenters commented only once; "
+        "size assumption: steep (3.0), so that posting stays with the engaged regulars: members who "
+        "posted in the last 12 weeks are most of those who ever posted, as under 25% ever post while "
+        "15-54% of members post within 12 weeks (Nonnecke & Preece 2000)",
     )
     member_post_quality: float = param(
         0.3, lo=0.0, hi=1.0, help="value of a member post relative to an expert post of quality 1",
@@ -123,12 +126,38 @@ class MemberConfig:
         "default expert post (quality 0.8); many of them still carry a mature community's feed",
     )
     p_churn_max_per_day: float = param(
-        0.03, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member",
-        source="assumption: a fully disengaged member leaves within about a month (3% a day). "
-        "Members who lose interest mostly go quiet rather than leave (China "
-        "Youth Daily 2020 survey: 74.6% mute WeChat groups, 38.4% leave groups) and Fader & Hardie 2007's "
-        "'regular' subscribers kept 63% after a year, while the default community keeps about 69% of "
-        "its joiners after 4 weeks and 21-25% after 24 weeks: leaving is likely too common",
+        0.004, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member (before drift)",
+        source=f"{MUTE_SURVEY_2020}: members who lose interest mostly mute rather than leave, so "
+        "leaving is the rarer decision; Fader & Hardie 2007's 'regular' subscribers kept 63% after a "
+        "year; size assumption: 0.4% a day at zero engagement (a fully disengaged member stays about "
+        "eight months on average), set so that joiners' one-year survival lands near that range "
+        "(docs/validation.md)",
+    )
+    p_leave_drift_per_day: float = param(
+        0.0003, lo=0.0, hi=1.0, help="plain drift: daily chance that any member leaves, whatever their engagement",
+        source="assumption: people leave groups for reasons the community does not see (a new job, a "
+        "phone clean-up: 59.9% periodically clear 'zombie groups', China Youth Daily 2020); about 10% "
+        "a year",
+    )
+    p_mute_max_per_day: float = param(
+        0.045, lo=0.0, hi=1.0, help="daily chance that a fully disengaged, listening member mutes the group (消息免打扰)",
+        source=f"{MUTE_SURVEY_2020}; {NONNECKE_PREECE_2000}; size assumption: a member who has lost "
+        "interest mutes within about three weeks (4.5% a day at zero engagement), an order of magnitude "
+        "faster than they would leave, so that most members of a year-old community are silent",
+    )
+    mute_shape: float = param(
+        2.0, lo=0.0, hi=20.0, help="mute hazard = p_mute_max * (1 - engagement) ** mute_shape",
+        source="assumption: the same convex shape as leaving (churn_shape): engaged members hardly ever "
+        "mute, the indifferent ones do",
+    )
+    referred_leave_multiplier: float = param(
+        0.7, lo=0.0, hi=10.0, help="leaving hazard of a referred member while their inviter is still a member (x)",
+        source=f"{VAN_DEN_BULTE_2018}; size assumption: 30% less while the referrer stays, nothing after",
+    )
+    p_return_per_day: float = param(
+        0.0003, lo=0.0, hi=1.0, help="daily chance that a former member comes back",
+        source="assumption: about one former member in ten comes back within a year (re-invited, a new "
+        "need); no source measures returns to chat groups",
     )
     churn_shape: float = param(
         2.0, lo=0.0, hi=20.0, help="hazard = p_churn_max * (1 - engagement) ** churn_shape",

@@ -18,6 +18,7 @@ from sim.mechanics import (
     groups,
     interaction,
     moderation,
+    reactivation,
     referral,
     tiers,
     visits,
@@ -38,6 +39,7 @@ METRICS: tuple[Metric, ...] = (
     *groups.METRICS,
     *events.METRICS,
     *referral.METRICS,
+    *reactivation.METRICS,
     *economics.METRICS,
     Metric("stage", "code", "lifecycle stage code at the end of the day (sim.lifecycle.Stage)", lambda s: int(s.stage)),
 )

@@ -152,10 +152,12 @@ class CommunityModel(DayPhases, StaffRoster, mesa.Model):
         """Advance the community by one day (the order is in the class docstring)."""
         today = self._start_day()
         self._staff_act(today)
+        self._call_back(today)
         self._visit(today)
+        self._red_packets(today)
         self._post_and_reply(today)
         self._value(today)
-        self._invite(today)
+        self._share(today)
         self._buy(today)
         self._leave(today)
         self._arrive(today)

@@ -171,6 +171,23 @@ class SocialGraph:
         running = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(flag[friends], dtype=xp.int64)])
         return (running[ends] - running[ends - deg]).astype(xp.float32)
 
+    def ties_of(self, rows):
+        """Every tie of the people in `rows`: (owner, friend, tie) arrays, one entry per tie, where
+        owner indexes `rows`, friend is the friend's row and tie the tie's position in the CSR (a
+        stable number for the directed tie, used to key its random draws). Not for the implicit
+        complete graph."""
+        xp = xp_of(rows)
+        if not len(rows) or not len(self.indices):
+            empty = xp.zeros(0, dtype=xp.int64)
+            return empty, empty, empty
+        start = self.indptr[rows].astype(xp.int64)
+        deg = self.indptr[rows + 1] - start
+        ends = xp.cumsum(deg)
+        total = int(ends[-1])
+        owner = _owners(deg, ends, total, xp)
+        tie = start[owner] + xp.arange(total) - (ends - deg)[owner]
+        return owner, self.indices[tie].astype(xp.int64), tie
+
     def random_neighbour(self, rows, u):
         """One uniformly chosen friend of each person in `rows` (u: uniforms in [0, 1)); -1 if none."""
         xp = xp_of(rows)

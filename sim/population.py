@@ -2,7 +2,7 @@
 
 Row i is person i of the social graph, member or not. Every fact about a person lives in exactly
 one array here (struct of arrays); mechanics read and write whole arrays, and `Member` agents are
-handles onto rows. About 60 bytes per person.
+handles onto rows. About 70 bytes per person.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class MemberTable:
 
     Attributes:
         is_member: member today.
-        joined_day, left_day: day of joining / leaving (NEVER if not).
+        joined_day, left_day: day of (first) joining / first leaving (NEVER if not).
         channel: Channel code of the join.
         inviter: row of the member whose invitation brought them in (-1 if none).
         engagement: 0..1, how much the member values the community (drives visits and churn).
@@ -72,6 +72,12 @@ class MemberTable:
         lift_until: last day of an event's lift on visits (NEVER if none).
         group: the chat group a member sits in (-1 if none).
         affinity: interest in the community (mean 1), scaling every chance of joining (fixed trait).
+        muted: the member muted the group (消息免打扰): no visits of their own, only when called back.
+        last_visit_day, last_post_day: day of the latest visit / post (NEVER if none).
+        hunter: joined as a reward hunter (羊毛党) through a fission campaign.
+        reached_in: the last fission campaign whose poster reached this person (0 if none).
+        shared_in: the last fission campaign whose poster this member shared (0 if none).
+        task_joins: joins credited to the member in the current fission campaign (invite-N task).
     """
 
     def __init__(self, n: int, xp=np):
@@ -94,6 +100,13 @@ class MemberTable:
         self.lift_until = xp.full(n, NEVER, dtype=np.int32)
         self.group = xp.full(n, -1, dtype=np.int32)
         self.affinity = xp.ones(n, dtype=np.float32)
+        self.muted = xp.zeros(n, dtype=bool)
+        self.last_visit_day = xp.full(n, NEVER, dtype=np.int32)
+        self.last_post_day = xp.full(n, NEVER, dtype=np.int32)
+        self.hunter = xp.zeros(n, dtype=bool)
+        self.reached_in = xp.zeros(n, dtype=np.int16)
+        self.shared_in = xp.zeros(n, dtype=np.int16)
+        self.task_joins = xp.zeros(n, dtype=np.int16)
 
     def member_rows(self):
         """Rows of today's members, sorted (on the table's device)."""
@@ -110,12 +123,23 @@ class MemberTable:
         self.joined_day[rows] = day
         self.channel[rows] = channel
         self.engagement[rows] = engagement
+        self.muted[rows] = False
+
+    def readmit(self, rows: np.ndarray, engagement: float) -> None:
+        """Former members in `rows` come back on `day` (their first join day, channel and first
+        leaving day stay: cohort survival follows the first spell of membership)."""
+        self.is_member[rows] = True
+        self.muted[rows] = False
+        self.hunter[rows] = False
+        self.engagement[rows] = engagement
 
     def remove(self, rows: np.ndarray, day: int) -> None:
         """Members in `rows` leave on `day`."""
         self.is_member[rows] = False
         self.active[rows] = False
-        self.left_day[rows] = day
+        self.muted[rows] = False
+        first = self.left_day[rows] == NEVER
+        self.left_day[rows[first]] = day
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every per-person array by name (for snapshots and checkpoints)."""

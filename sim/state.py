@@ -84,6 +84,23 @@ class DayTally:
     expert_burnout: float = 0.0  # mean over the experts on staff
     groups: int = 0  # chat groups with members
     group_active_share_min: float = 0.0
+    weekly_active: int = 0  # members who visited in the last 7 days (at the end of the day)
+    monthly_active: int = 0  # ... in the last 30 days
+    silent_12w: int = 0  # members with no post in the last 84 days
+    mutes: int = 0
+    muted: int = 0  # muted members at the end of the day
+    returns: int = 0
+    shares: int = 0
+    fission_joins: int = 0
+    hunter_joins: int = 0
+    fission_unlocks: int = 0
+    reactivated: int = 0
+    announcements: int = 0
+    outreach: int = 0
+    check_ins: int = 0
+    red_packet_yuan: float = 0.0
+    member_red_packets: int = 0
+    cost_reactivation: float = 0.0
 
     @property
     def joins_total(self) -> int:
@@ -93,7 +110,8 @@ class DayTally:
     @property
     def cost_total(self) -> float:
         """Every cost of the day (yuan)."""
-        return self.campaign_spend + self.referral_rewards + self.cost_staff + self.cost_perks + self.cost_events
+        return (self.campaign_spend + self.referral_rewards + self.cost_staff + self.cost_perks + self.cost_events
+                + self.cost_reactivation)
 
 
 @dataclass(frozen=True)
@@ -123,6 +141,9 @@ class CommunityState:
         stage_log: the stage timeline.
         events_log: what happened when (stage changes, playbook switches, groups, staff).
         staff_hired: staff numbers handed out so far (each staff agent's own random slot).
+        announcement_days: days of the @all announcements of the past two weeks (their fatigue).
+        member_packets: red packets members sent into the groups yesterday, claimable today.
+        fission_campaign: the fission campaign whose invite-N tasks are being counted (0: none yet).
     """
 
     day: int = 0
@@ -138,6 +159,9 @@ class CommunityState:
     stage_log: list[StageSpell] = field(default_factory=list)
     events_log: list[dict] = field(default_factory=list)
     staff_hired: int = 0
+    announcement_days: list[int] = field(default_factory=list)
+    member_packets: int = 0
+    fission_campaign: int = 0
 
     def log(self, kind: str, label: str, detail: dict | None = None) -> None:
         """Note something that happened today (stage change, playbook switch, group opened, ...)."""

@@ -35,6 +35,10 @@ METRICS = (
     Metric("posts_member", "posts/day", "posts written by members today", lambda s: s.tally.posts_member),
     Metric("member_content_share", "share", "member-written share of today's posts",
            lambda s: share(s.tally.posts_member, s.tally.posts_member + s.tally.posts_expert)),
+    Metric("silent_12w", "people", "members with no post in the last 84 days (潜水: Nonnecke & Preece's lurkers)",
+           lambda s: s.tally.silent_12w),
+    Metric("silent_12w_share", "share", "silent_12w / members at the end of the day",
+           lambda s: share(s.tally.silent_12w, s.count.members)),
     Metric("content_value", "0..1", "value of the feed today (fresh quality-weighted content, saturating)",
            lambda s: s.tally.content_value),
 )

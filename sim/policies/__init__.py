@@ -10,7 +10,8 @@ question for the mechanics or the staff that apply it:
 - moderation (群规): how many moderators the owner wants for the community's size, and how strict;
 - welcome (新人欢迎): which newcomer-care duties staff take on;
 - tiers (用户分层): the points thresholds of each tier and what each tier changes;
-- events (活动): on which days the activity planner holds an event.
+- events (活动): on which days the activity planner holds an event;
+- reactivation (唤醒/召回): which levers call quiet and muted members back.
 
 On the command line each family is a Hydra group: `policy/<family>=<name>` (configs/policy/).
 """
@@ -19,11 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.policies import acquisition, content, events, moderation, referral, tiers, welcome
+from sim.policies import acquisition, content, events, moderation, reactivation, referral, tiers, welcome
 from sim.policies.acquisition import AcquisitionPolicyConfig
 from sim.policies.content import ContentPolicyConfig
 from sim.policies.events import EventPolicyConfig
 from sim.policies.moderation import ModerationPolicyConfig
+from sim.policies.reactivation import ReactivationPolicyConfig
 from sim.policies.referral import ReferralPolicyConfig
 from sim.policies.tiers import TierPolicyConfig
 from sim.policies.welcome import WelcomePolicyConfig
@@ -36,6 +38,7 @@ REGISTRIES = {
     "welcome": welcome.POLICIES,
     "tiers": tiers.POLICIES,
     "events": events.POLICIES,
+    "reactivation": reactivation.POLICIES,
 }
 
 
@@ -50,6 +53,7 @@ class PolicyConfig:
     welcome: WelcomePolicyConfig = field(default_factory=WelcomePolicyConfig)
     tiers: TierPolicyConfig = field(default_factory=TierPolicyConfig)
     events: EventPolicyConfig = field(default_factory=EventPolicyConfig)
+    reactivation: ReactivationPolicyConfig = field(default_factory=ReactivationPolicyConfig)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Policies:
     welcome: object
     tiers: object
     events: object
+    reactivation: object
 
     @classmethod
     def from_config(cls, policy_cfg: PolicyConfig) -> Policies:

@@ -1,7 +1,9 @@
-"""Referral policy (裂变): who may invite friends, how eagerly, and what a successful invitation pays.
+"""Referral policy (裂变): who shares the community with their contacts, how eagerly, what a join pays.
 
-The word-of-mouth mechanic (sim/mechanics/referral.py) resolves the invitations; the policy answers
-how likely each active member is to send one today and credits inviters for the friends who join.
+The word-of-mouth mechanic (sim/mechanics/referral.py) carries each share along the sharer's ties;
+the policy answers how likely each active member is to share today, credits inviters for the
+friends who join, and, for `fission`, runs time-limited poster campaigns with an invite-N-to-unlock
+reward (任务宝).
 """
 
 from __future__ import annotations
@@ -20,22 +22,31 @@ class ReferralPolicyConfig:
     """Referral / fission (裂变) policy."""
 
     name: str = param(
-        "open_invite", help="none, open_invite or reward_per_join",
+        "open_invite", help="none, open_invite, reward_per_join or fission",
         source="setting: the referral policy; open invitations (老带新, nothing paid) by default",
     )
     p_invite_per_day: float = param(
-        0.04, lo=0.0, hi=1.0, help="chance a fully engaged active member invites a friend on a day",
-        source="assumption: a fully engaged member invites a friend on about one visit in 25; the "
-        "default community gets about 0.09 referral joins per member who ever joined, below the "
-        "referral K-factors vendors quote (0.1-0.4 B2B, 0.3-0.6 consumer, weak), and the chance does "
-        "not fall with tenure, whereas Qiu et al. 2016 found 80% of first invitations in WeChat groups "
-        "within 5 days of joining",
+        0.02, lo=0.0, hi=1.0,
+        help="chance a fully engaged active member shares the community with their contacts on a day",
+        source="assumption: a fully engaged member shares the group about once in 50 visits (x "
+        "engagement); with p_reach_per_tie and p_accept this gives the default community a referral "
+        "K-factor (referral joins per member who ever joined) of about 0.2, inside the 0.1-0.4 vendors "
+        "quote for B2B programmes (weak), and the single-member trees of Goel, Watts & Goldstein 2012 "
+        "(docs/validation.md, referral_cascades); the chance does not fall with tenure, whereas Qiu "
+        "et al. 2016 found 80% of first invitations in WeChat groups within 5 days of joining",
+    )
+    p_reach_per_tie: float = param(
+        0.3, lo=0.0, hi=1.0,
+        help="chance a member's share reaches each friend who never joined (per tie, independently)",
+        source="assumption: a message or 朋友圈 post is seen by about a third of one's friends (feeds are "
+        "skimmed, chats scroll); reach grows with the number of friends, as Goel, Watts & Goldstein "
+        "2012 find most adoptions within one degree of a few well-connected spreaders",
     )
     p_accept: float = param(
-        0.25, lo=0.0, hi=1.0, help="chance an invited friend joins",
-        source="assumption: a quarter of invited friends join (before affinity), the top of the "
-        "10-25% invite-to-sign-up conversion vendors quote (weak); about 18% of invitations succeed "
-        "in the default community, as some friends are members already or have little affinity",
+        0.15, lo=0.0, hi=1.0, help="chance a reached friend joins after one exposure (before affinity)",
+        source="assumption: 15% of reached friends join (before affinity), inside the 10-25% "
+        "invite-to-sign-up conversion vendors quote (weak); several friends sharing raise it with "
+        "diminishing returns, 1 - (1 - p)^k",
     )
     reward_per_join: float = param(
         0.0, lo=0.0, hi=1e6, help="reward paid to the inviter per join (yuan)",
@@ -55,6 +66,67 @@ class ReferralPolicyConfig:
         "against reward farming (薅羊毛)",
     )
 
+    fission_first_day: int = param(
+        1, lo=1, hi=100_000, help="fission: day the first poster campaign starts",
+        source="assumption: a launch campaign from day one, how many communities start (裂变启动)",
+    )
+    fission_length_days: int = param(
+        14, lo=1, hi=10_000, help="fission: days a campaign runs",
+        source="assumption: two weeks, the usual life of a 任务宝 poster campaign before it saturates",
+    )
+    fission_every_days: int = param(
+        0, lo=0, hi=100_000, help="fission: days between campaign starts (0: one campaign only)",
+        source="assumption: one launch campaign unless a playbook repeats it",
+    )
+    fission_share_rate: float = param(
+        0.5, lo=0.0, hi=1.0,
+        help="fission: chance a member shares the poster on their first visit during a campaign "
+        "(newcomers get the task when they join)",
+        source="assumption: half of those who see the task share the poster once, the kind of share "
+        "rate task campaigns are run for; Ryu & Feick 2007: offering a reward raises referral "
+        "likelihood whatever its size, so the rate does not depend on fission_unlock_reward",
+    )
+    fission_reshare_per_day: float = param(
+        0.2, lo=0.0, hi=1.0, help="fission: daily chance a sharer who has not unlocked the reward shares again on a visit",
+        source="assumption: a member short of the invite target posts again now and then (one visit in five)",
+    )
+    fission_p_reach_per_tie: float = param(
+        0.3, lo=0.0, hi=1.0, help="fission: chance the poster reaches each friend who never joined",
+        source="assumption: as p_reach_per_tie: a 朋友圈 post is seen by about a third of one's contacts",
+    )
+    fission_p_accept: float = param(
+        0.15, lo=0.0, hi=1.0, help="fission: chance a reached contact joins after one exposure (before affinity)",
+        source="assumption: as p_accept, inside the 10-25% invite-to-sign-up conversion vendors quote (weak)",
+    )
+    fission_unlock_joins: int = param(
+        3, lo=1, hi=10_000, help="fission: joins a member must bring in to unlock the reward (invite-N-to-unlock)",
+        source="assumption: invite three friends to unlock, a common 任务宝 target",
+    )
+    fission_unlock_reward: float = param(
+        20.0, lo=0.0, hi=1e6, help="fission: cost of one unlocked reward (yuan)",
+        source="assumption: a 20-yuan gift (a course, a sample) for three joins, about 7 yuan per new "
+        "member, near the fission subsidy of about 6 yuan per new user practitioners quote (weak)",
+    )
+    fission_fatigue: float = param(
+        0.6, lo=0.0, hi=1.0, help="fission: share rate of each campaign relative to the one before (x)",
+        source="assumption: members tire of repeated poster tasks: each new campaign gets 60% of the "
+        "previous one's shares",
+    )
+    hunter_share: float = param(
+        0.25, lo=0.0, hi=1.0, help="fission: share of campaign joiners who come for the reward (羊毛党)",
+        source="assumption: a quarter of a task campaign's joiners are reward hunters, who join to help a "
+        "friend unlock a gift or to collect one; no source measures the share",
+    )
+    hunter_engagement: float = param(
+        0.1, lo=0.0, hi=1.0, help="fission: engagement of a reward hunter on joining",
+        source="assumption: reward hunters have no interest in the community itself",
+    )
+    hunter_leave_per_day: float = param(
+        0.08, lo=0.0, hi=1.0, help="fission: daily leaving chance of a reward hunter (at least)",
+        source="assumption: reward hunters leave within weeks once the reward is collected (about a "
+        "tenth stay a month)",
+    )
+
 
 @dataclass(frozen=True)
 class NoReferral:
@@ -63,13 +135,17 @@ class NoReferral:
     cfg: ReferralPolicyConfig
     invites = False
 
+    def campaign(self, day: int) -> int:
+        """The fission campaign running today (1, 2, ...), or 0 for none."""
+        return 0
+
     def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
         """Chance each member in `rows` sends an invitation today."""
         return 0.0
 
-    def rewarded(self, table: MemberTable, inviters: np.ndarray) -> np.ndarray:
-        """The inviters of today's referral joins who earn a reward (no repeats)."""
-        return inviters[:0]
+    def rewarded(self, table: MemberTable, inviters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The inviters of today's referral joins who earn rewards (no repeats), and how many each."""
+        return inviters[:0], table.rewarded_joins[:0]
 
 
 @dataclass(frozen=True)
@@ -79,13 +155,17 @@ class OpenInvite:
     cfg: ReferralPolicyConfig
     invites = True
 
+    def campaign(self, day: int) -> int:
+        """The fission campaign running today (1, 2, ...), or 0 for none."""
+        return 0
+
     def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
         """Chance each member in `rows` sends an invitation today."""
         return self.cfg.p_invite_per_day * table.engagement[rows]
 
-    def rewarded(self, table: MemberTable, inviters: np.ndarray) -> np.ndarray:
-        """The inviters of today's referral joins who earn a reward (no repeats)."""
-        return inviters[:0]
+    def rewarded(self, table: MemberTable, inviters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The inviters of today's referral joins who earn rewards (no repeats), and how many each."""
+        return inviters[:0], table.rewarded_joins[:0]
 
 
 @dataclass(frozen=True)
@@ -96,6 +176,10 @@ class RewardPerJoin:
     cfg: ReferralPolicyConfig
     invites = True
 
+    def campaign(self, day: int) -> int:
+        """The fission campaign running today (1, 2, ...), or 0 for none."""
+        return 0
+
     def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
         """Chance each member in `rows` sends an invitation today."""
         xp = xp_of(rows)
@@ -103,10 +187,38 @@ class RewardPerJoin:
         boost = xp.where(can_earn, np.float32(1.0 + self.cfg.reward_invite_boost), np.float32(1.0))
         return xp.minimum(np.float32(1.0), self.cfg.p_invite_per_day * table.engagement[rows] * boost)
 
-    def rewarded(self, table: MemberTable, inviters: np.ndarray) -> np.ndarray:
-        """The inviters of today's referral joins who earn a reward (no repeats)."""
-        # each member sends at most one invitation a day, so `inviters` has no repeats
-        return inviters[table.rewarded_joins[inviters] < self.cfg.max_rewarded_joins_per_member]
+    def rewarded(self, table: MemberTable, inviters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The inviters of today's referral joins who earn rewards (no repeats), and how many each."""
+        # one entry per join: a member whose share brought two friends today earns for both,
+        # up to the cap
+        xp = xp_of(inviters)
+        rows, joins = xp.unique(inviters, return_counts=True)
+        room = xp.maximum(0, self.cfg.max_rewarded_joins_per_member - table.rewarded_joins[rows])
+        return rows, xp.minimum(joins, room).astype(table.rewarded_joins.dtype)
 
 
-POLICIES = {"none": NoReferral, "open_invite": OpenInvite, "reward_per_join": RewardPerJoin}
+@dataclass(frozen=True)
+class Fission(OpenInvite):
+    """Open invitations every day, plus time-limited poster campaigns (任务宝): during a campaign a
+    member shares the poster on their first visit with `fission_share_rate` (newcomers get the task
+    on joining), shares again while short of the target, and unlocks a reward for
+    `fission_unlock_joins` joins. A contact the poster reached is not reached again by the same
+    campaign; each campaign's share rate is `fission_fatigue` times the one before."""
+
+    def campaign(self, day: int) -> int:
+        """The fission campaign running today (1, 2, ...), or 0 for none."""
+        c = self.cfg
+        since = day - c.fission_first_day
+        if since < 0:
+            return 0
+        if c.fission_every_days == 0:
+            return 1 if since < c.fission_length_days else 0
+        number, into = divmod(since, c.fission_every_days)
+        return number + 1 if into < c.fission_length_days and number + 1 < 2**15 else 0
+
+    def share_rate(self, campaign: int) -> float:
+        """Chance a member shares the poster of campaign `campaign` on first seeing it."""
+        return self.cfg.fission_share_rate * self.cfg.fission_fatigue ** (campaign - 1)
+
+
+POLICIES = {"none": NoReferral, "open_invite": OpenInvite, "reward_per_join": RewardPerJoin, "fission": Fission}

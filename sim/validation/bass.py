@@ -1,9 +1,11 @@
 """Bass diffusion in the mean-field limit (Bass 1969).
 
 On a complete graph with no churn, everyone who joined active every day, a daily discovery chance
-p (organic joins) and word of mouth q through the share already in (each member invites a random
-person a day with chance p_invite, who accepts with p_accept, so q = p_invite x p_accept), the
-cumulative share of members F(t) must follow F(t) = (1 - e^-(p+q)t) / (1 + (q/p) e^-(p+q)t).
+p (organic joins) and word of mouth q through the share already in (every member shares every day,
+reaching each other person with chance q / N, who accepts, so a person who never joined and is
+reached by the F N members joins that day with 1 - (1 - q/N)^(F N) ~ 1 - e^(-q F): the continuous
+Bass hazard p + q F over one day, whatever the size of q), the cumulative share of members F(t)
+must follow F(t) = (1 - e^-(p+q)t) / (1 + (q/p) e^-(p+q)t).
 Rates: the textbook p = 0.03, q = 0.38 per period (Sultan, Farley & Lehmann 1990 averages) with a
 ten-day period, i.e. p = 0.003 and q = 0.038 per day, peak adoption at t* = ln(q/p)/(p+q) ~ 62 days.
 Marketing alone (no word of mouth) must fit q ~ 0; word of mouth alone (no discovery) p ~ 0.
@@ -53,6 +55,9 @@ def mean_field_config(seed: int, n_people: int = 20_000, days: int = 200) -> Sim
                 "engagement_learning_rate": 0.0,
                 "engagement_decay_per_day": 0.0,
                 "p_churn_max_per_day": 0.0,
+                "p_leave_drift_per_day": 0.0,
+                "p_mute_max_per_day": 0.0,
+                "p_return_per_day": 0.0,
                 "p_discover_per_day": P_PER_DAY,
                 "join_affinity_shape": 0.0,  # everyone equally likely to adopt, as Bass assumes
             },
@@ -61,8 +66,9 @@ def mean_field_config(seed: int, n_people: int = 20_000, days: int = 200) -> Sim
                 "acquisition": {"name": "none"},
                 "referral": {
                     "name": "open_invite",
-                    "p_invite_per_day": 2 * Q_PER_DAY,
-                    "p_accept": 0.5,
+                    "p_invite_per_day": 1.0,  # every member shares every day
+                    "p_reach_per_tie": Q_PER_DAY / n_people,
+                    "p_accept": 1.0,
                 },
             },
             "output": {"plots": False, "csv": False},
