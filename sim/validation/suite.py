@@ -15,6 +15,7 @@ from sim.failures import CommandParser
 from sim.recorder import atomic_write_json, atomic_write_text, mark_done
 from sim.validation.base import SIZES, PatternResult, Size
 from sim.validation.bass import check_bass_recovery, check_marketing_only, check_word_of_mouth_only
+from sim.validation.contagion import check_si_contagion
 from sim.validation.patterns import (
     check_first_reply,
     check_participation,
@@ -27,6 +28,7 @@ CHECKS = {
     "bass_recovery": check_bass_recovery,
     "bass_marketing_only": check_marketing_only,
     "bass_word_of_mouth_only": check_word_of_mouth_only,
+    "si_contagion": check_si_contagion,
     "participation_inequality": check_participation,
     "newcomer_first_reply": check_first_reply,
     "retention_curve": check_retention,
