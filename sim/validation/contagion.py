@@ -34,15 +34,23 @@ N_PEOPLE = 2_000
 MEAN_DEGREE = 10
 N_SEEDS_INFECTED = 10
 DAYS = 60
-REPLICATES = {"quick": 12, "full": 40}  # seeds per size (the standard errors are in docs/validation.md)
+# seeds per size (the standard errors they give are in docs/validation.md)
+REPLICATES = {"quick": 12, "full": 40}
 MAX_Z = 3.0
 MIN_SHARE_WITHIN = 0.95
-SI_SALT = 0x51C0  # the independent SI's generator: seeded from (SI_SALT, seed), no stream of the sim's
-SOURCE = "Kermack & McKendrick 1927 (SI without recovery); discrete-time network SI as in Pastor-Satorras et al. 2015"
+# the independent SI's generator is seeded from (SI_SALT, seed), none of the simulator's streams
+SI_SALT = 0x51C0
+SOURCE = (
+    "Kermack & McKendrick 1927 (SI without recovery); discrete-time network SI as in "
+    "Pastor-Satorras, Castellano, Van Mieghem & Vespignani 2015"
+)
 
 
 def si_config(
-    seed: int, n: int = N_PEOPLE, beta: float = BETA, days: int = DAYS,
+    seed: int,
+    n: int = N_PEOPLE,
+    beta: float = BETA,
+    days: int = DAYS,
     n_seeds_infected: int = N_SEEDS_INFECTED,
 ) -> SimConfig:
     """Pure word of mouth as SI contagion with infection chance `beta` per tie and day on a
@@ -54,7 +62,12 @@ def si_config(
             "days": days,
             "network": {"kind": "holme_kim", "n_people": n, "mean_degree": MEAN_DEGREE},
             "founders": {"n_founders": n_seeds_infected, "placement": "random"},
-            "staff": {"n_experts": 0, "n_moderators": 0, "n_growth_officers": 0, "n_event_planners": 0},
+            "staff": {
+                "n_experts": 0,
+                "n_moderators": 0,
+                "n_growth_officers": 0,
+                "n_event_planners": 0,
+            },
             "member": {
                 # every member visits every day with engagement 1 and stays
                 "p_active_base": 1.0,
@@ -95,10 +108,12 @@ def adjacency(cfg: SimConfig) -> list[list[int]]:
     adjacency lists."""
     graph = build_graph(cfg.network, RngStreams(cfg.seed))
     indptr, indices = np.asarray(graph.indptr), np.asarray(graph.indices)
-    return [indices[indptr[i]:indptr[i + 1]].tolist() for i in range(graph.n)]
+    return [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(graph.n)]
 
 
-def si_epidemic(adj: list[list[int]], infected0, beta: float, days: int, rng: np.random.Generator) -> np.ndarray:
+def si_epidemic(
+    adj: list[list[int]], infected0, beta: float, days: int, rng: np.random.Generator
+) -> np.ndarray:
     """Discrete-time SI on the graph `adj`; the infected count at the end of days 0..days.
 
     Each day every infected node tries each susceptible neighbour independently with chance
@@ -136,7 +151,9 @@ def simulated_epidemic(cfg: SimConfig) -> tuple[np.ndarray, np.ndarray, dict]:
     channel = model.backend.to_numpy(table.channel)
     checks = {
         "left": int(np.count_nonzero(model.backend.to_numpy(table.left_day) != NEVER)),
-        "joined_not_by_referral": int(np.count_nonzero(joined & (channel != Channel.REFERRAL)) - len(founders)),
+        "joined_not_by_referral": int(
+            np.count_nonzero(joined & (channel != Channel.REFERRAL)) - len(founders)
+        ),
     }
     return result.timeseries["members"].to_numpy(dtype=np.int64), founders, checks
 
@@ -174,7 +191,11 @@ def compare_curves(a: np.ndarray, b: np.ndarray) -> dict:
 
 
 def si_comparison(
-    seeds, beta_sim: float = BETA, beta_si: float = BETA, n: int = N_PEOPLE, days: int = DAYS,
+    seeds,
+    beta_sim: float = BETA,
+    beta_si: float = BETA,
+    n: int = N_PEOPLE,
+    days: int = DAYS,
     n_seeds_infected: int = N_SEEDS_INFECTED,
 ) -> dict:
     """The simulator with infection chance `beta_sim` against the independent SI with `beta_si`,
@@ -187,11 +208,21 @@ def si_comparison(
         rng = np.random.default_rng((SI_SALT, seed))
         si_curves.append(si_epidemic(adjacency(cfg), founders, beta_si, days, rng))
         sim_curves.append(curve)
-        per_seed.append({"seed": seed, "sim_final": int(curve[-1]), "si_final": int(si_curves[-1][-1]), **checks})
+        per_seed.append(
+            {
+                "seed": seed,
+                "sim_final": int(curve[-1]),
+                "si_final": int(si_curves[-1][-1]),
+                **checks,
+            }
+        )
     out = compare_curves(np.array(sim_curves), np.array(si_curves))
     out["passed"] = out["share_within"] >= MIN_SHARE_WITHIN and out["days_compared"] > 0
     out["per_seed"] = per_seed
     return out
+
+
+DETAIL = ("per_seed", "mean_sim", "mean_si", "se_sim", "se_si", "z", "first_day", "last_day")
 
 
 def replicates(size: Size) -> tuple[int, ...]:
@@ -225,5 +256,5 @@ def check_si_contagion(size: Size) -> PatternResult:
         seeds,
         f"Holme-Kim graph, {N_PEOPLE:,} people (mean degree {MEAN_DEGREE}), {N_SEEDS_INFECTED} first "
         f"infected at random, {DAYS} days",
-        {k: c[k] for k in ("per_seed", "mean_sim", "mean_si", "se_sim", "se_si", "z", "first_day", "last_day")},
+        {k: c[k] for k in DETAIL},
     )

@@ -22,7 +22,9 @@ from sim.validation.contagion import (
 
 
 @pytest.mark.parametrize("k", [1, 2, 4])
-def test_independent_si_infects_a_node_with_k_infected_neighbours_with_one_minus_one_minus_beta_to_the_k(k):
+def test_independent_si_infects_a_node_with_k_infected_neighbours_with_1_minus_1_minus_beta_to_the_k(
+    k,
+):
     n_stars, beta = 20_000, 0.2
     adj, infected = [], []
     for s in range(n_stars):  # centre c, leaves c+1..c+k (all infected)
