@@ -2,9 +2,10 @@
 
 One `Person` object per person of the addressable population with its own `step()`, activated
 with `AgentSet.shuffle_do`, a `DataCollector` for the daily counts, and the same rules and
-parameters as the vectorised model in sim/ (acquisition, referral, activity and engagement,
-churn, content). It draws its own randomness from Mesa's `model.random`, so it agrees with
-`sim.model.CommunityModel` in distribution over seeds, not draw for draw.
+parameters as the vectorised model in sim/ (acquisition, word of mouth along ties, activity and
+engagement, muting, leaving and returning, content). It draws its own randomness from Mesa's
+`model.random`, so it agrees with `sim.model.CommunityModel` in distribution over seeds, not
+draw for draw.
 """
 
 from benchmarks.reference.model import ReferenceModel

@@ -1,8 +1,11 @@
 """Per-agent versions of the people and staff of the community (see sim/model.py for the rules).
 
 Every decision a vectorised mechanic makes for all members at once is made here by one object
-for itself, in the same order within the day: visit, post, value the visit, invite, leave.
-Staff mirror sim/agents.py. Nothing here is fast on purpose: this is the baseline.
+for itself, in the same order within the day: visit, post, value the visit, share with friends,
+leave or mute (sim/day.py's `_visit`, `_post_and_reply`, `_value`, `_share`, `_leave`); then
+people reached by a share answer, people who never joined may join, former members may come
+back (`_arrive`). Staff mirror sim/agents.py. Nothing here is fast on purpose: this is the
+baseline.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import math
 import mesa
 
 FOUNDER, ORGANIC, CAMPAIGN, REFERRAL = "founder", "organic", "campaign", "referral"
+NEVER = -1  # day value for "has not happened"
+MAX_POSTS_PER_VISIT = 20.0  # as sim/mechanics/content.py
 
 
 class Person(mesa.Agent):
@@ -27,41 +32,54 @@ class Person(mesa.Agent):
         self.channel: str | None = None
         self.inviter: Person | None = None
         self.engagement = 0.0
-        self.active_day = -1  # last day this person visited
+        self.muted = False  # muted the group: no visits of their own
+        # the last two days this person visited as a member (a friend who steps earlier today
+        # still shows whether they visited yesterday); cleared for today's visit on leaving
+        self.active_day = self.before_active_day = NEVER
+        self.last_visit_day = NEVER  # last day this person visited (kept after leaving)
+        self.left_day = NEVER  # last day this person left
         self.posts = 0
         self.rewarded_joins = 0
-        self.invitations: list[Person] = []  # members who invited this person today
+        self.invitations: list[Person] = []  # members whose share reached this person today
 
     # -- a member's day ------------------------------------------------------------------------
 
     def step(self) -> None:
-        """Visit, post, value the visit, invite a friend, maybe leave (members only)."""
+        """Visit, post, value the visit, share with friends, then leave or mute (members only)."""
         if not self.is_member:
             return
         model, cfg = self.model, self.model.cfg.member
         yesterday = model.day - 1
-        friends_active = sum(1 for f in self.friends if f.active_day == yesterday)
+        friends_active = sum(
+            1 for f in self.friends if f.active_day == yesterday or f.before_active_day == yesterday
+        )
         social = 1.0 - math.exp(-friends_active / cfg.social_saturation_friends)
         if self.visit(social):
             self.write_post()
             self.value_visit(social)
-            self.invite_a_friend()
+            self.share()
         else:
             self.engagement = min(
                 1.0, max(0.0, self.engagement * (1.0 - cfg.engagement_decay_per_day))
             )
-        self.maybe_leave()
+        self.leave_or_mute()
 
     def visit(self, social: float) -> bool:
-        """Visit today with chance engagement x (base + content pull + social pull)."""
+        """Visit today with chance engagement x (base + content pull + social pull); a muted
+        member has no visit of their own. (sim unmutes a muted member who visits; only its
+        reactivation levers can bring one, and the growth core has none, so a muted member here
+        stays muted until they leave.)"""
         cfg, model = self.model.cfg.member, self.model
+        if self.muted:
+            return False
         drive = (
             cfg.p_active_base
             + cfg.w_active_content * model.content_value
             + cfg.w_active_social * social
         )
         if self.random.random() < min(1.0, self.engagement * drive):
-            self.active_day = model.day
+            self.before_active_day, self.active_day = self.active_day, model.day
+            self.last_visit_day = model.day
             model.tally["active"] += 1
             return True
         return False
@@ -75,7 +93,8 @@ class Person(mesa.Agent):
             cfg, "post_engagement_elasticity", 0.0
         )  # 0: posting ignores engagement
         if elasticity:
-            rate *= (self.engagement / max(cfg.engagement_join, 1e-3)) ** elasticity
+            rate *= (self.engagement / max(cfg.engagement_join, 0.05)) ** elasticity
+            rate = min(MAX_POSTS_PER_VISIT, rate)
         if self.random.random() < -math.expm1(-rate):
             written = 1 + int(self.model.rng.poisson(rate))
             self.posts += written
@@ -94,10 +113,12 @@ class Person(mesa.Agent):
         moved = self.engagement + cfg.engagement_learning_rate * (target - self.engagement)
         self.engagement = min(1.0, max(0.0, moved))
 
-    def invite_a_friend(self) -> None:
-        """With the referral policy's chance, invite one friend; only people who never joined can."""
-        policy = self.model.cfg.policy.referral
-        if policy.name == "none" or not self.friends:
+    def share(self) -> None:
+        """With the referral policy's chance, share the community with every friend: the share
+        reaches each friend who never joined with chance p_reach_per_tie, one draw per friend."""
+        model = self.model
+        policy = model.cfg.policy.referral
+        if policy.name == "none":
             return
         p = policy.p_invite_per_day * self.engagement
         if (
@@ -105,33 +126,51 @@ class Person(mesa.Agent):
             and self.rewarded_joins < policy.max_rewarded_joins_per_member
         ):
             p = min(1.0, p * (1.0 + policy.reward_invite_boost))
-        if self.random.random() < p:
-            self.model.tally["invites"] += 1
-            friend = self.random.choice(self.friends)
-            if not friend.ever_joined:
+        if self.random.random() >= p:
+            return
+        model.tally["shares"] += 1
+        for friend in self.friends:
+            if not friend.ever_joined and self.random.random() < policy.p_reach_per_tie:
                 if not friend.invitations:
-                    self.model.invited.append(friend)
+                    model.invited.append(friend)
                 friend.invitations.append(self)
 
-    def maybe_leave(self) -> None:
-        """Leave with the churn hazard of today's engagement."""
-        cfg = self.model.cfg.member
-        if (
-            self.random.random()
-            < cfg.p_churn_max_per_day * (1.0 - self.engagement) ** cfg.churn_shape
+    def leave_or_mute(self) -> None:
+        """Leave with today's leaving hazard; a member who stays and still listens may mute."""
+        model, cfg = self.model, self.model.cfg.member
+        disengaged = 1.0 - self.engagement
+        hazard = cfg.p_churn_max_per_day * disengaged**cfg.churn_shape
+        inviter = self.inviter
+        # the inviter as the day's leaving began: a member, or one who left earlier today
+        if inviter is not None and (inviter.is_member or inviter.left_day == model.day):
+            hazard *= cfg.referred_leave_multiplier
+        hazard += cfg.p_leave_drift_per_day
+        if self.random.random() < hazard:
+            self.leave()
+        elif not self.muted and self.random.random() < min(
+            1.0, cfg.p_mute_max_per_day * disengaged**cfg.mute_shape
         ):
-            self.is_member = False
-            if self.active_day == self.model.day:
-                self.active_day = -1  # a leaver is not an active friend tomorrow
-            self.model.on_leave(self)
+            self.muted = True
+            model.tally["mutes"] += 1
+
+    def leave(self) -> None:
+        """Stop being a member today."""
+        model = self.model
+        self.is_member = self.muted = False
+        self.left_day = model.day
+        if self.active_day == model.day:
+            self.active_day = NEVER  # a leaver is not an active friend tomorrow
+        model.on_leave(self)
 
     # -- joining -------------------------------------------------------------------------------
 
     def answer_invitations(self) -> None:
-        """Accept today's invitations with one draw; the inviter is one of them at random."""
+        """Reached by k sharing friends today, join with 1 - (1 - min(1, p_accept x affinity))^k
+        (one draw); the inviter is one of the k at random."""
         invitations, self.invitations = self.invitations, []
         cfg = self.model.cfg
-        if self.random.random() < cfg.policy.referral.p_accept:
+        accept = min(1.0, cfg.policy.referral.p_accept * self.affinity)
+        if self.random.random() < 1.0 - (1.0 - accept) ** len(invitations):
             inviter = self.random.choice(invitations)
             self.model.pay_reward(inviter)
             self.inviter = inviter
@@ -139,10 +178,17 @@ class Person(mesa.Agent):
             self.join(REFERRAL, m.engagement_join + m.engagement_join_referral_bonus)
 
     def consider_joining(self) -> None:
-        """Someone who never joined may be converted by a campaign or find the community alone."""
-        if self.ever_joined:
-            return
+        """Someone who never joined may be converted by a campaign or find the community alone;
+        a former member who left before today may come back."""
         model, m = self.model, self.model.cfg.member
+        if self.ever_joined:
+            if (
+                not self.is_member
+                and self.left_day < model.day
+                and self.random.random() < m.p_return_per_day
+            ):
+                self.come_back()
+            return
         if self.random.random() < model.p_campaign_join * self.affinity:
             self.join(CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus)
         elif self.random.random() < m.p_discover_per_day * self.affinity:
@@ -151,9 +197,18 @@ class Person(mesa.Agent):
     def join(self, channel: str, engagement: float) -> None:
         """Become a member today."""
         self.is_member = self.ever_joined = True
+        self.muted = False
         self.channel = channel
         self.engagement = min(1.0, max(0.0, engagement))
         self.model.on_join(self)
+
+    def come_back(self) -> None:
+        """A former member rejoins: listening, at a joiner's engagement; channel, inviter and
+        visit history are kept; no greeting (not a newcomer)."""
+        self.is_member = True
+        self.muted = False
+        self.engagement = min(1.0, max(0.0, self.model.cfg.member.engagement_join))
+        self.model.on_return(self)
 
 
 class Expert(mesa.Agent):

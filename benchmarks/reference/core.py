@@ -1,10 +1,12 @@
 """The growth core: the config under which sim's model and the reference follow the same rules.
 
-The reference implements the growth core (acquisition, referral, activity and engagement, churn,
-content and greeting). sim's model has more mechanics (interaction ties, first replies and
-answers, moderation and toxicity, strictness, tiers, events, expert burnout); these overrides
-switch their effects off so that the two models can be compared rule for rule and speed for
-speed. Every benchmark row labelled "core" and the cross-check test use them.
+The reference implements the growth core (acquisition, word of mouth along ties, activity and
+engagement, muting, leaving and returning, content and greeting). sim's model has more mechanics
+(interaction ties, first replies and answers, moderation and toxicity, strictness, tiers, events,
+expert burnout, reactivation levers, fission campaigns); these overrides switch their effects off
+so that the two models can be compared rule for rule and speed for speed. Every benchmark row
+labelled "core" and the cross-check test use them. Returns of former members stay on (the
+reference implements them); fission is off as long as the referral policy is not `fission`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ GROWTH_CORE: dict[str, object] = {
     "capacity.answer_effort_posts": 0.0,  # experts are not loaded by answers (no burnout)
     "policy.tiers.name": "none",
     "policy.events.name": "none",
+    "policy.reactivation.name": "none",  # no lever calls quiet or muted members back
     "policy.welcome.name": "greet",
 }
 

@@ -3,13 +3,24 @@
 The day, in the order of sim/model.py's `CommunityModel.step`:
 
 1. staff act in shuffled order (experts publish, growth officers buy reach, moderators greet)
-2. every person steps in shuffled order (`shuffle_do("step")`); a member visits (reading which
-   friends visited yesterday), posts, values the visit, invites a friend, and may leave
+2. every person steps in shuffled order (`shuffle_do("step")`); a member who has not muted the
+   group may visit (reading which friends visited yesterday), posts, values the visit, may share
+   the community (the share reaches each friend who never joined with a per-tie chance); then
+   every member may leave (the referred leave less while their inviter is a member), and one who
+   stays and still listens may mute the group
 3. the feed goes stale and takes in today's member posts
-4. invited people answer (one acceptance draw each; the inviter is one of their inviters)
-5. everyone who never joined considers joining (`shuffle_do("consider_joining")`): campaign
-   conversion, then organic discovery
-6. the DataCollector records the day
+4. people reached by k sharers today answer (one draw each: join with 1 - (1 - a)^k, a = p_accept x
+   affinity at most 1; the inviter is one of the k at random)
+5. everyone else considers joining (`shuffle_do("consider_joining")`): someone who never joined
+   through a campaign, then by organic discovery; a former member who left before today may
+   come back (member.p_return_per_day)
+6. the DataCollector records the day (with a count of members who muted and of those who
+   visited in the last 30 days)
+
+Returns of former members are implemented (a former member comes back listening, at a joiner's
+engagement, keeping their channel and inviter, without a greeting), so the growth core keeps
+sim's default member.p_return_per_day. The reactivation levers and fission campaigns are outside
+the growth core; the model refuses a config that uses them.
 
 The social graph is the same `SocialGraph` the vectorised model builds for the same config and
 seed, turned into per-person friend lists, so a comparison isolates the dynamics.
@@ -26,6 +37,7 @@ from mesa.agent import AgentSet
 from benchmarks.reference.agents import (
     CAMPAIGN,
     FOUNDER,
+    NEVER,
     ORGANIC,
     REFERRAL,
     Expert,
@@ -51,6 +63,15 @@ class ReferenceModel(mesa.Model):
     """
 
     def __init__(self, cfg: SimConfig, graph: SocialGraph | None = None):
+        for key, value, allowed in (
+            ("policy.referral.name", cfg.policy.referral.name, ("none", "open_invite", "reward_per_join")),
+            ("policy.reactivation.name", cfg.policy.reactivation.name, ("none",)),
+        ):
+            if value not in allowed:
+                raise ValueError(
+                    f"the reference implements the growth core only: {key}={value} "
+                    f"(it knows {', '.join(allowed)})"
+                )
         super().__init__(rng=cfg.seed + SEED_OFFSET)
         self.cfg = cfg
         self.policies = Policies.from_config(cfg.policy)
@@ -67,6 +88,7 @@ class ReferenceModel(mesa.Model):
         self.waiting: list[Person] = []
         self.newcomers: list[Person] = []
         self.tally = self._empty_tally()
+        self.census = {"mean_engagement": 0.0, "muted": 0, "monthly_active": 0}
         self.people = self._create_people(graph)
         self._seat_founders()
         self._hire_staff()
@@ -83,12 +105,18 @@ class ReferenceModel(mesa.Model):
                 **{f"joins_{c}": (lambda m, c=c: m.tally[f"joins_{c}"]) for c in CHANNELS[1:]},
                 **{f"members_{c}": (lambda m, c=c: m.by_channel[c]) for c in CHANNELS},
                 "leaves": lambda m: m.tally["leaves"],
+                "mutes": lambda m: m.tally["mutes"],
+                "muted": lambda m: m.census["muted"],
+                "monthly_active": lambda m: m.census["monthly_active"],
+                "returns": lambda m: m.tally["returns"],
                 "posts_member": lambda m: m.tally["posts_member"],
                 "posts_expert": lambda m: m.tally["posts_expert"],
+                "shares": lambda m: m.tally["shares"],
                 "invites_sent": lambda m: m.tally["invites"],
-                "mean_engagement": lambda m: m.mean_engagement(),
+                "mean_engagement": lambda m: m.census["mean_engagement"],
             }
         )
+        self._take_census()
         self.datacollector.collect(self)
 
     # -- building ------------------------------------------------------------------------------
@@ -167,6 +195,7 @@ class ReferenceModel(mesa.Model):
             + m.member_post_quality * self.tally["posts_member"]
         )
         invited, self.invited = self.invited, []
+        self.tally["invites"] = len(invited)  # people reached today (who never joined)
         for person in invited:
             person.answer_invitations()
         reach, p_convert = self.reach_today, self.cfg.policy.acquisition.p_convert
@@ -176,6 +205,7 @@ class ReferenceModel(mesa.Model):
             else 0.0
         )
         people.shuffle_do("consider_joining")
+        self._take_census()
         self.datacollector.collect(self)
 
     def on_join(self, person: Person) -> None:
@@ -193,6 +223,12 @@ class ReferenceModel(mesa.Model):
         self.by_channel[person.channel] -= 1
         self.tally["leaves"] += 1
 
+    def on_return(self, person: Person) -> None:
+        """Book-keeping for a former member's return (not a join)."""
+        self.members += 1
+        self.by_channel[person.channel] += 1
+        self.tally["returns"] += 1
+
     def pay_reward(self, inviter: Person) -> None:
         """Credit the inviter of a referral join when the policy pays and the cap allows."""
         policy = self.cfg.policy.referral
@@ -202,16 +238,31 @@ class ReferenceModel(mesa.Model):
         ):
             inviter.rewarded_joins += 1
 
-    def mean_engagement(self) -> float:
-        """Mean engagement of today's members (a loop over objects, as Mesa code does)."""
-        values = [p.engagement for p in self.people if p.is_member]
-        return sum(values) / len(values) if values else 0.0
+    def _take_census(self) -> None:
+        """End-of-day counts over today's members, in one loop over objects as Mesa code does:
+        mean engagement, members who muted, members who visited in the last 30 days."""
+        total, members, muted, monthly = 0.0, 0, 0, 0
+        recent = self.day - 30
+        for p in self.people:
+            if p.is_member:
+                members += 1
+                total += p.engagement
+                muted += p.muted
+                monthly += p.last_visit_day != NEVER and p.last_visit_day > recent
+        self.census = {
+            "mean_engagement": total / members if members else 0.0,
+            "muted": muted,
+            "monthly_active": monthly,
+        }
 
     def _empty_tally(self) -> dict:
         return {
             "members_start": self.members,
             "active": 0,
             "leaves": 0,
+            "mutes": 0,
+            "returns": 0,
+            "shares": 0,
             "posts_member": 0,
             "posts_expert": 0,
             "invites": 0,
