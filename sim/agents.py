@@ -124,6 +124,7 @@ class WorkDay:
     members: object  # rows of today's members (at the start of the day)
     engagement: object  # everyone's engagement (staff write nothing to it while they act: the day's start)
     feed_stock: float  # the feed, to which experts add their posts
+    muted: object = None  # everyone's muted flag at the start of the day (None: nobody)
     posts_expert: int = 0
     campaign_spend: float = 0.0
     campaign_reach: float = 0.0
@@ -142,12 +143,16 @@ class WorkDay:
 
     def free_for_events(self):
         """Today's members not yet at one of today's events (a member attends one a day), and their
-        engagement at the start of the day."""
+        chance to sign up: their engagement at the start of the day, times the event policy's
+        `muted_reach` for those who muted the group (they see the notice only now and then)."""
         members = self.members
+        xp = xp_of(members)
         if self.events:
-            xp = xp_of(members)
             members = members[~xp.isin(members, xp.concatenate([e.attendees for e in self.events]))]
-        return members, self.engagement[members]
+        interest = self.engagement[members]
+        if self.muted is not None:
+            interest = xp.where(self.muted[members], interest * np.float32(self.policies.events.cfg.muted_reach), interest)
+        return members, interest
 
 
 class StaffAgent(mesa.Agent):

@@ -51,6 +51,7 @@ class Today:
     noise: float = 0.0  # chance today's @all makes a listening member mute
     red_packets: tuple | None = None  # (operator yuan, operator shares, member yuan, member shares)
     joined: list = field(default_factory=list)  # host rows admitted today, per channel
+    leaving: object = None  # today's leavers
     staying: object = None  # `members` less today's leavers
     visitors_staying: object = None
     members_end: object = None  # members at the end of the day: `staying` and today's newcomers
@@ -77,7 +78,7 @@ class DayPhases:
             s.day, self.streams, cfg.capacity, self.policies,
             posts_due_per_expert=self.policies.content.posts_due_per_day(s.day) / max(1, len(self.roster(Expert))),
             open_incidents=arising - removed, waiting=s.newcomers_waiting.tolist(), members=today.members,
-            engagement=table.engagement, feed_stock=s.feed_stock, incidents_resolved=removed,
+            engagement=table.engagement, feed_stock=s.feed_stock, incidents_resolved=removed, muted=table.muted,
         )
         self._staff_in_order(s.day).shuffle_do("act", work)
         today.work = work
@@ -227,7 +228,7 @@ class DayPhases:
         table, rows = self.table, today.members
         table.engagement[rows] = engagement.updated_engagement(
             table.engagement[rows], today.visited, today.content_value, today.social, self.cfg.member,
-            engagement.fit(table.affinity[rows]),
+            engagement.fit(table.affinity[rows]), muted=table.muted[rows],
         )
         for rows_boosted, boost in today.boosts:
             table.engagement[rows_boosted] = engagement.boosted(table.engagement[rows_boosted], boost)
@@ -240,7 +241,7 @@ class DayPhases:
             return
         cfg, day, visitors = policy.cfg, s.day, today.visitors
         draws = self.streams.rows("referral", day)
-        sharers = visitors[draws.uniform(visitors, 0) < policy.invite_propensity(table, visitors)]
+        sharers = visitors[draws.uniform(visitors, 0) < policy.invite_propensity(table, visitors, day)]
         outcome = referral.spread(sharers, self.graph, table.joined_day, cfg.p_reach_per_tie, cfg.p_accept, draws,
                                   affinity=table.affinity)
         campaign = policy.campaign(day)
@@ -289,29 +290,29 @@ class DayPhases:
         s, cfg, table, xp, rows = self.state, self.cfg, self.table, self.backend.xp, today.members
         inviter = table.inviter[rows]
         referrer_stays = (inviter >= 0) & table.is_member[xp.maximum(inviter, 0)]
+        e = table.engagement[rows]
         hazard = churn.leave_hazard(
-            table.engagement[rows], self._tier_multipliers("churn")[table.tier[rows]], s.toxicity,
+            e, self._tier_multipliers("churn")[table.tier[rows]], s.toxicity,
             churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days),
             cfg.policy.moderation.strictness, cfg.member, cfg.moderation,
             referrer_stays=referrer_stays, hunter=table.hunter[rows],
             hunter_leave_per_day=cfg.policy.referral.hunter_leave_per_day,
         )
-        draws = self.streams.rows("churn", s.day)
-        leaving = churn.leavers(rows, hazard, draws.uniform(rows, 0))
+        leaves, mutes = churn.leave_or_mute(hazard, table.muted[rows], churn.mute_hazard(e, cfg.member, today.noise),
+                                            cfg.member.leave_share_on_disinterest,
+                                            self.streams.rows("churn", s.day).uniform(rows))
+        today.leaving = leaving = rows[leaves]
         s.count.by_channel -= self.backend.to_numpy(xp.bincount(table.channel[leaving], minlength=len(Channel)))
         s.count.by_tier -= self.backend.to_numpy(xp.bincount(table.tier[leaving], minlength=len(Tier)))
         self.groups.leave(table.group, leaving)
         table.remove(leaving, s.day)
         self._drop_handles(leaving)
-        today.staying = staying = rows[table.is_member[rows]]
+        today.staying = rows[table.is_member[rows]]
         today.visitors_staying = today.visitors[table.is_member[today.visitors]]
         s.count.members -= len(leaving)
         s.tally.leaves = len(leaving)
-        listening = staying[~table.muted[staying]]
-        muting = churn.leavers(listening, churn.mute_hazard(table.engagement[listening], cfg.member, today.noise),
-                               draws.uniform(listening, 1))
-        table.muted[muting] = True
-        s.tally.mutes = len(muting)
+        table.muted[rows[mutes]] = True
+        s.tally.mutes = int(mutes.sum())
 
     def _arrive(self, today: Today) -> None:
         """Referral, campaign and organic joins (a person joins through the first that applies),
@@ -331,7 +332,7 @@ class DayPhases:
             today.joined.append(self._admit(campaign, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus))
             today.joined.append(self._admit(organic, Channel.ORGANIC, m.engagement_join))
         if m.p_return_per_day > 0:
-            today.joined.append(self._return())
+            today.joined.append(self._return(today))
         today.members_end = xp.concatenate([today.staying, *(xp.asarray(rows) for rows in today.joined)])
 
     def _admit_referred(self, today: Today) -> None:
@@ -363,12 +364,13 @@ class DayPhases:
         table.engagement[hunters] = np.float32(cfg.hunter_engagement)
         t.fission_joins, t.hunter_joins = len(came), len(hunters)
 
-    def _return(self):
+    def _return(self, today: Today):
         """Former members who come back today (p_return_per_day each); returns their rows."""
         s, table, xp = self.state, self.table, self.backend.xp
         p = self.cfg.member.p_return_per_day
         rows, _ = acquisition.lottery(table.n, p, self.streams.day("returns", s.day), self.streams.rows("returns", s.day), xp)
-        rows = rows[~table.is_member[rows] & (table.joined_day[rows] != NEVER) & (table.left_day[rows] < s.day)]
+        former = ~table.is_member[rows] & (table.joined_day[rows] != NEVER)
+        rows = rows[former & ~xp.isin(rows, today.leaving)]  # those who left today stay away today
         rows, opened = self.groups.seat(table.group, rows, None, s.day, self.cfg.groups.spawn)
         if opened:
             self._open_groups(opened)
@@ -459,9 +461,9 @@ class DayPhases:
         t.expert_burnout = sum(e.burnout for e in experts) / len(experts) if experts else 0.0
         t.groups = self.groups.n_with_members
         day, table = self.state.day, self.table
-        last_visit = table.last_visit_day[members_end]
-        t.weekly_active = int((last_visit > day - 7).sum())
-        t.monthly_active = int((last_visit > day - 30).sum())
+        last_visit = table.last_visit_day[members_end]  # NEVER (-1) is below every window's start
+        t.weekly_active = int((last_visit > max(day - 7, NEVER)).sum())
+        t.monthly_active = int((last_visit > max(day - 30, NEVER)).sum())
         last_post = table.last_post_day[members_end]
         t.silent_12w = int(((last_post == NEVER) | (last_post <= day - 84)).sum())
         t.muted = int(table.muted[members_end].sum())

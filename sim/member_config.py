@@ -28,7 +28,7 @@ class MemberConfig:
         source="assumption: content is the main reason to visit a brand or knowledge community, so it "
         "weighs more than friends (0.45 vs 0.35); with the base drive a fully engaged member with a "
         "full feed and active friends visits 85% of days. Most members do not: once interest fades they "
-        "mute the group (p_mute_max_per_day), so in the default community about 15% of members visit "
+        "mute the group (p_mute_max_per_day), so in the default community about 17% of members visit "
         "on a day and 45% within a month in the last weeks of the year, inside the 10-30% monthly "
         "active vendors quote (Breezio; Higher Logic 2023: about 15% active) widened to 15-50% "
         "(docs/validation.md, activity_shape)",
@@ -98,7 +98,7 @@ class MemberConfig:
         "value), so members of a quiet group drift down slowly rather than collapse",
     )
     p_post_median: float = param(
-        0.009, lo=0.0, hi=100.0,
+        0.007, lo=0.0, hi=100.0,
         help="median posting rate of an active member, posts per visit (log-normal over people)",
         source="Nielsen 2006: 90-9-1 participation inequality; van Mierlo 2014: under 25% of members "
         "ever posted and the top 1% wrote 74.7% of posts; Nonnecke & Preece 2000: 46-82% posted "
@@ -126,12 +126,12 @@ class MemberConfig:
         "default expert post (quality 0.8); many of them still carry a mature community's feed",
     )
     p_churn_max_per_day: float = param(
-        0.004, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member (before drift)",
-        source=f"{MUTE_SURVEY_2020}: members who lose interest mostly mute rather than leave, so "
-        "leaving is the rarer decision; Fader & Hardie 2007's 'regular' subscribers kept 63% after a "
-        "year; size assumption: 0.4% a day at zero engagement (a fully disengaged member stays about "
-        "eight months on average), set so that joiners' one-year survival lands near that range "
-        "(docs/validation.md)",
+        0.002, lo=0.0, hi=1.0, help="daily leaving hazard of a fully disengaged member (before drift)",
+        source="assumption: leaving for reasons other than losing interest (spam, conflict, ads: "
+        "toxicity multiplies it; a strict newcomer regime) is rare without them, 0.2% a day at zero "
+        "engagement; most leaving comes from losing interest (leave_share_on_disinterest) and drift. "
+        "Fader & Hardie 2007's 'regular' subscribers kept 63% after a year; the default community's "
+        "joiners keep about that (docs/validation.md, retention_curve)",
     )
     p_leave_drift_per_day: float = param(
         0.0003, lo=0.0, hi=1.0, help="plain drift: daily chance that any member leaves, whatever their engagement",
@@ -140,10 +140,15 @@ class MemberConfig:
         "a year",
     )
     p_mute_max_per_day: float = param(
-        0.045, lo=0.0, hi=1.0, help="daily chance that a fully disengaged, listening member mutes the group (消息免打扰)",
+        0.08, lo=0.0, hi=1.0, help="daily chance that a fully disengaged, listening member loses interest: mutes the group (消息免打扰) or leaves it",
         source=f"{MUTE_SURVEY_2020}; {NONNECKE_PREECE_2000}; size assumption: a member who has lost "
-        "interest mutes within about three weeks (4.5% a day at zero engagement), an order of magnitude "
+        "interest gives up on the group within about two weeks (8% a day at zero engagement), an order of magnitude "
         "faster than they would leave, so that most members of a year-old community are silent",
+    )
+    leave_share_on_disinterest: float = param(
+        0.34, lo=0.0, hi=1.0, help="share of members who lose interest that leave the group instead of muting it",
+        source=f"{MUTE_SURVEY_2020}: 38.4 / (74.6 + 38.4) = 0.34 of the ways out of a group one has "
+        "lost interest in are leaving it, the rest muting it",
     )
     mute_shape: float = param(
         2.0, lo=0.0, hi=20.0, help="mute hazard = p_mute_max * (1 - engagement) ** mute_shape",

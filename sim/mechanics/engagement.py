@@ -1,6 +1,8 @@
 """Engagement: a member's running judgement of the community, 0..1.
 
-A visit moves engagement toward the value received that day; a day away lets it decay. The value of
+A visit moves engagement toward the value received that day; a day away lets it decay, unless the
+member has muted the group: a muted member no longer sees it, so their judgement stays where it was
+when they muted (their leaving hazard stays what it was; sim/mechanics/churn.py). The value of
 a visit lies between `value_base` and 1, weighted like the visit drives (content and friends), and
 scaled by the member's fit with the community (their affinity, capped at 1): people who joined with
 little interest get less out of the same feed, drift away and leave. Being greeted, having a first
@@ -28,9 +30,10 @@ METRICS = (
 )
 
 
-def updated_engagement(engagement, visited, content_value: float, social, cfg, fit=None):
-    """Members' engagement after today: toward the value of today's visit, decayed for those who
-    stayed away (all arrays are over the same members; `fit`, 0..1, None: everyone fits fully)."""
+def updated_engagement(engagement, visited, content_value: float, social, cfg, fit=None, muted=None):
+    """Members' engagement after today: toward the value of today's visit, decayed for listening
+    members who stayed away, unchanged for muted members who stayed away (all arrays are over the
+    same members; `fit`, 0..1, None: everyone fits fully; `muted`, None: nobody)."""
     xp = xp_of(engagement)
     w_total = cfg.w_active_content + cfg.w_active_social
     # weights normalised as Python floats first: dividing float32 arrays by a tiny total would
@@ -42,6 +45,8 @@ def updated_engagement(engagement, visited, content_value: float, social, cfg, f
         value = value * fit
     moved = engagement + cfg.engagement_learning_rate * (value - engagement)
     decayed = engagement * (1.0 - cfg.engagement_decay_per_day)
+    if muted is not None:
+        decayed = xp.where(muted, engagement, decayed)
     return xp.clip(xp.where(visited, moved, decayed), 0.0, 1.0)
 
 

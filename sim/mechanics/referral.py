@@ -109,12 +109,13 @@ def _spread_complete(senders, n: int, joined_day, p_reach: float, p_accept: floa
         empty = xp.zeros(0, dtype=xp.int64)
         return ReferralOutcome(senders, empty, empty, empty)
     a = join_chance(p_accept, affinity[eligible]) if affinity is not None else xp.float32(min(1.0, p_accept))
-    p = 1.0 - (1.0 - np.float32(p_reach) * a) ** np.float32(s)
-    accept = draws.uniform(eligible, 2) < p
-    reached = eligible[draws.uniform(eligible, 1) < np.float32(1.0 - (1.0 - p_reach) ** s)]
+    p_join = 1.0 - (1.0 - np.float32(p_reach) * a) ** np.float32(s)
+    p_reached = np.float32(1.0 - (1.0 - p_reach) ** s)  # at least p_join: only someone reached can join
+    reached = draws.uniform(eligible, 1) < p_reached
+    accept = reached & (draws.uniform(eligible, 2) * p_reached < p_join)
     joiners = eligible[accept]
     pick = xp.minimum((draws.uniform(joiners, 3) * s).astype(xp.int64), s - 1)
-    return ReferralOutcome(senders, joiners, senders[pick], xp.union1d(reached, joiners))
+    return ReferralOutcome(senders, joiners, senders[pick], eligible[reached])
 
 
 def merged(first: ReferralOutcome, second: ReferralOutcome) -> tuple[ReferralOutcome, np.ndarray]:

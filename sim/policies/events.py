@@ -50,6 +50,12 @@ class EventPolicyConfig:
         source="assumption: an online session makes no new friendships; offline meet-ups should set a "
         "positive value",
     )
+    muted_reach: float = param(
+        0.1, lo=0.0, hi=1.0, help="chance that a member who muted the group sees an event's notice (x their sign-up chance)",
+        source="assumption: a muted group shows no notices, so a muted member hears of an event only "
+        "now and then (a friend's message, a pinned notice seen on a rare visit): one event in ten; an "
+        "attendee who had muted the group unmutes (events as a reactivation lever)",
+    )
     cost_per_event: float = param(
         500.0, lo=0.0, hi=1e9, help="direct cost of one event (yuan)",
         source="assumption: a small speaker fee or prizes for an online session, staff time not "

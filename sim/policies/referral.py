@@ -26,21 +26,32 @@ class ReferralPolicyConfig:
         source="setting: the referral policy; open invitations (老带新, nothing paid) by default",
     )
     p_invite_per_day: float = param(
-        0.02, lo=0.0, hi=1.0,
+        0.06, lo=0.0, hi=1.0,
         help="chance a fully engaged active member shares the community with their contacts on a day",
-        source="assumption: a fully engaged member shares the group about once in 50 visits (x "
-        "engagement); with p_reach_per_tie and p_accept this gives the default community a referral "
-        "K-factor (referral joins per member who ever joined) of about 0.2, inside the 0.1-0.4 vendors "
+        source="assumption: a fully engaged member mentions the group to their contacts about once in 17 "
+        "visits (x engagement); with p_reach_per_tie and p_accept this gives the default community a "
+        "referral K-factor (referral joins per member who ever joined) of about 0.3, inside the 0.1-0.4 vendors "
         "quote for B2B programmes (weak), and the single-member trees of Goel, Watts & Goldstein 2012 "
-        "(docs/validation.md, referral_cascades); the chance does not fall with tenure, whereas Qiu "
-        "et al. 2016 found 80% of first invitations in WeChat groups within 5 days of joining",
+        "(docs/validation.md, referral_cascades); newcomers share more (newcomer_invite_multiplier)",
+    )
+    newcomer_invite_days: int = param(
+        5, lo=0, hi=10_000, help="days after joining during which a member shares more eagerly",
+        source="Qiu et al. 2016 (WeChat groups): 80% of a member's first invitations happen within 5 "
+        "days of joining",
+    )
+    newcomer_invite_multiplier: float = param(
+        5.0, lo=0.0, hi=1000.0, help="share chance x this in a member's first newcomer_invite_days days",
+        source="Qiu et al. 2016: invitations cluster right after joining; size assumption: five times "
+        "the later rate, so that most members who ever share do so in their first days",
     )
     p_reach_per_tie: float = param(
-        0.3, lo=0.0, hi=1.0,
+        0.1, lo=0.0, hi=1.0,
         help="chance a member's share reaches each friend who never joined (per tie, independently)",
-        source="assumption: a message or 朋友圈 post is seen by about a third of one's friends (feeds are "
-        "skimmed, chats scroll); reach grows with the number of friends, as Goel, Watts & Goldstein "
-        "2012 find most adoptions within one degree of a few well-connected spreaders",
+        source="assumption: an everyday mention (a chat, a forwarded message) reaches about one friend in "
+        "ten; reach grows with the number of friends, as Goel, Watts & Goldstein 2012 find most "
+        "adoptions within one degree of a few well-connected spreaders; with p_invite_per_day it puts "
+        "the default community's single-member referral trees inside their 70-95% (docs/validation.md, "
+        "referral_cascades). A fission poster reaches further (fission_p_reach_per_tie)",
     )
     p_accept: float = param(
         0.15, lo=0.0, hi=1.0, help="chance a reached friend joins after one exposure (before affinity)",
@@ -92,7 +103,8 @@ class ReferralPolicyConfig:
     )
     fission_p_reach_per_tie: float = param(
         0.3, lo=0.0, hi=1.0, help="fission: chance the poster reaches each friend who never joined",
-        source="assumption: as p_reach_per_tie: a 朋友圈 post is seen by about a third of one's contacts",
+        source="assumption: a poster shared to 朋友圈 is seen by about a third of one's contacts, three "
+        "times an everyday mention (p_reach_per_tie = 0.1): it is posted to everyone at once",
     )
     fission_p_accept: float = param(
         0.15, lo=0.0, hi=1.0, help="fission: chance a reached contact joins after one exposure (before affinity)",
@@ -128,6 +140,14 @@ class ReferralPolicyConfig:
     )
 
 
+def _propensity(cfg: ReferralPolicyConfig, table: MemberTable, rows, day: int):
+    """p_invite_per_day x engagement, x newcomer_invite_multiplier while the member is new (Qiu et al. 2016)."""
+    xp = xp_of(rows)
+    new = table.joined_day[rows] > day - cfg.newcomer_invite_days
+    p = cfg.p_invite_per_day * table.engagement[rows]
+    return xp.minimum(np.float32(1.0), xp.where(new, p * np.float32(cfg.newcomer_invite_multiplier), p))
+
+
 @dataclass(frozen=True)
 class NoReferral:
     """Members do not invite anyone (no fission)."""
@@ -139,8 +159,8 @@ class NoReferral:
         """The fission campaign running today (1, 2, ...), or 0 for none."""
         return 0
 
-    def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
-        """Chance each member in `rows` sends an invitation today."""
+    def invite_propensity(self, table: MemberTable, rows, day: int) -> np.ndarray | float:
+        """Chance each member in `rows` shares the community today."""
         return 0.0
 
     def rewarded(self, table: MemberTable, inviters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,9 +179,10 @@ class OpenInvite:
         """The fission campaign running today (1, 2, ...), or 0 for none."""
         return 0
 
-    def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
-        """Chance each member in `rows` sends an invitation today."""
-        return self.cfg.p_invite_per_day * table.engagement[rows]
+    def invite_propensity(self, table: MemberTable, rows, day: int) -> np.ndarray | float:
+        """Chance each member in `rows` shares the community today: p_invite_per_day x engagement,
+        x newcomer_invite_multiplier in a member's first newcomer_invite_days days."""
+        return _propensity(self.cfg, table, rows, day)
 
     def rewarded(self, table: MemberTable, inviters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The inviters of today's referral joins who earn rewards (no repeats), and how many each."""
@@ -180,12 +201,13 @@ class RewardPerJoin:
         """The fission campaign running today (1, 2, ...), or 0 for none."""
         return 0
 
-    def invite_propensity(self, table: MemberTable, rows) -> np.ndarray | float:
-        """Chance each member in `rows` sends an invitation today."""
+    def invite_propensity(self, table: MemberTable, rows, day: int) -> np.ndarray | float:
+        """Chance each member in `rows` shares the community today (open invitations' chance, x(1 +
+        reward_invite_boost) while the member can still earn)."""
         xp = xp_of(rows)
         can_earn = table.rewarded_joins[rows] < self.cfg.max_rewarded_joins_per_member
         boost = xp.where(can_earn, np.float32(1.0 + self.cfg.reward_invite_boost), np.float32(1.0))
-        return xp.minimum(np.float32(1.0), self.cfg.p_invite_per_day * table.engagement[rows] * boost)
+        return xp.minimum(np.float32(1.0), _propensity(self.cfg, table, rows, day) * boost)
 
     def rewarded(self, table: MemberTable, inviters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The inviters of today's referral joins who earn rewards (no repeats), and how many each."""

@@ -1,4 +1,5 @@
-"""Patterns measured on the default community's member table: participation inequality, the
+"""Patterns measured on the default community (the brand_community scenario with its stage-aware
+playbook, sim/validation/runs.py): how quiet its members are, participation inequality, the
 newcomer first-reply effect, the cohort retention curve and referral cascades."""
 
 from __future__ import annotations
@@ -14,7 +15,38 @@ from sim.validation.runs import AFTER_DAYS, default_runs
 
 
 def _size_text(size: Size) -> str:
-    return f"default config, {size.n_people:,}-person Holme-Kim graph, {size.days} days"
+    return f"default scenario (brand_community, stage-aware playbook), {size.n_people:,} people, {size.days} days"
+
+
+WINDOW_DAYS = 28  # the activity shape is measured over the run's last four weeks
+
+
+def check_activity_shape(size: Size) -> PatternResult:
+    """Most members are silent or have muted the group: a small share visit on a day, a minority
+    within a month, most wrote nothing in twelve weeks."""
+    rows = []
+    for model in default_runs(size):
+        last = model.recorder.frame().tail(WINDOW_DAYS)
+        members = last["members"].to_numpy(dtype=float)
+        rows.append({k: float((last[col].to_numpy() / members).mean()) for k, col in (
+            ("daily_active", "daily_active"), ("weekly_active", "weekly_active"), ("monthly_active", "monthly_active"),
+            ("silent_12w", "silent_12w"), ("muted", "muted"))})
+    m = {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
+    ok = 0.05 <= m["daily_active"] <= 0.25 and 0.15 <= m["monthly_active"] <= 0.50 and 0.45 <= m["silent_12w"] <= 0.85
+    return PatternResult(
+        "activity_shape",
+        "Most members are quiet: few visit on a given day, a minority within a month, most post nothing for months.",
+        "Nonnecke & Preece 2000 (46-82% posted nothing in 12 weeks); Breezio and Higher Logic 2023 "
+        "(10-30% of members active in a month, weak); China Youth Daily 2020 (74.6% of WeChat users mute groups)",
+        f"shares of members over the last {WINDOW_DAYS} days: visited today, in the last 7 and 30 days; "
+        "no post in the last 84 days; muted",
+        m,
+        "mean over seeds: daily active 5%-25%, monthly active 15%-50%, no post in 12 weeks 45%-85%",
+        ok,
+        size.seeds,
+        _size_text(size),
+        {"per_seed": rows},
+    )
 
 
 def check_participation(size: Size) -> PatternResult:
@@ -30,14 +62,14 @@ def check_participation(size: Size) -> PatternResult:
             }
         )
     m = {k: float(np.mean([r[k] for r in rows])) for k in ("ever_posted", "top1_share")}
-    ok = 0.05 <= m["ever_posted"] <= 0.30 and 0.50 <= m["top1_share"] <= 0.90
+    ok = 0.05 <= m["ever_posted"] < 0.25 and 0.60 <= m["top1_share"] <= 0.85
     return PatternResult(
         "participation_inequality",
         "Participation inequality (90-9-1): most members only read; a top 1% write most of the posts.",
         "Nielsen 2006 (90-9-1); van Mierlo 2014 (top 1% wrote ~74% of posts in four health communities)",
         "share of everyone who ever joined who wrote a post; share of posts written by the top 1% of them (ranked by posts)",
         m,
-        "mean over seeds: ever posted 5%-30%, top-1% share 50%-90%",
+        "mean over seeds: ever posted 5%-25% (van Mierlo: under 25%), top-1% share 60%-85% (74.7% observed)",
         ok,
         size.seeds,
         _size_text(size),
@@ -196,14 +228,15 @@ def check_referral_cascades(size: Size) -> PatternResult:
             }
         )
     m = {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
-    ok = m["share_size_1"] >= 0.90 and m["share_depth_over_1"] <= 0.02
+    ok = 0.70 <= m["share_size_1"] <= 0.95 and m["share_depth_over_1"] <= 0.04
     return PatternResult(
         "referral_cascades",
         "Most diffusion trees are a lone adopter; nearly all end within one step of their seed; deep chains are rare.",
         "Goel, Watts & Goldstein 2012 (EC '12, The structure of online diffusion networks)",
         "trees of the member table's inviter links, one per member who joined without an inviter",
         m,
-        "mean over seeds: at least 90% of trees are size 1 and at most 2% reach depth 2 or more",
+        "mean over seeds: 70%-95% of trees are size 1 and at most 4% reach depth 2 or more (Goel et al.: "
+        "70-95% single adopters, 1-4% beyond one degree)",
         ok,
         size.seeds,
         _size_text(size),

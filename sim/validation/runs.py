@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from sim.cli import load_config
 from sim.config import SimConfig
 from sim.model import CommunityModel
 from sim.validation.base import Size
@@ -20,16 +21,10 @@ AFTER_DAYS = 30  # "posted again" = posted again within 30 days of the first pos
 
 
 def default_config(size: Size, seed: int, days: int | None = None) -> SimConfig:
-    """The built-in defaults at the check's population (the realistic setting of every check)."""
-    return SimConfig.from_dict(
-        {
-            "scenario": "validation",
-            "seed": seed,
-            "days": days or size.days,
-            "network": {"n_people": size.n_people},
-            "output": {"plots": False, "csv": False},
-        }
-    )
+    """The built-in default scenario (brand_community, stage-aware playbook), as `community-sim`
+    composes it, at the check's population and length: the setting users run."""
+    return load_config([f"seed={seed}", f"days={days or size.days}", f"network.n_people={size.n_people}",
+                        "output.plots=false", "output.csv=false"])
 
 
 class RecordingModel(CommunityModel):

@@ -67,14 +67,15 @@ def test_more_expert_content_keeps_a_higher_share_active_until_it_saturates(smal
 
 
 def test_with_zero_churn_hazard_nobody_leaves(small_config):
-    ts = run(small_config.replace(**{"member.p_churn_max_per_day": 0.0})).timeseries
+    ts = run(small_config.replace(**{"member.p_churn_max_per_day": 0.0, "member.p_leave_drift_per_day": 0.0,
+                                     "member.leave_share_on_disinterest": 0.0})).timeseries
     assert ts["leaves"].sum() == 0
     assert (ts["members"].diff().dropna() >= 0).all()
 
 
-def test_members_today_are_yesterday_plus_joins_minus_leaves(small_config):
+def test_members_today_are_yesterday_plus_joins_and_returns_minus_leaves(small_config):
     ts = run(small_config).timeseries
-    assert (ts["members"].diff()[1:] == (ts["joins"] - ts["leaves"])[1:]).all()
+    assert (ts["members"].diff()[1:] == (ts["joins"] + ts["returns"] - ts["leaves"])[1:]).all()
     by_channel = ts[["members_founder", "members_organic", "members_campaign", "members_referral"]].sum(axis=1)
     assert (by_channel == ts["members"]).all()
 

@@ -18,7 +18,7 @@ S = StageSnapshot
         (Stage.CREATE, 20, S(60, 0.5, 0.3, 0.2), Stage.CREATE),  # too small
         (Stage.CREATE, 20, S(300, 0.01, 0.3, 0.2), Stage.CREATE),  # not growing
         (Stage.GROW, 20, S(800, 0.2, 0.25, 0.6), Stage.ACTIVE),
-        (Stage.GROW, 20, S(800, 0.2, 0.10, 0.6), Stage.GROW),  # too quiet
+        (Stage.GROW, 20, S(800, 0.2, 0.06, 0.6), Stage.GROW),  # too quiet
         (Stage.ACTIVE, 20, S(1500, 0.01, 0.3, 0.8), Stage.MATURE),
         (Stage.ACTIVE, 20, S(1500, 0.01, 0.3, 0.3), Stage.ACTIVE),  # staff still write most content
         (Stage.ACTIVE, 20, S(1500, 0.10, 0.3, 0.8), Stage.ACTIVE),  # still growing fast
