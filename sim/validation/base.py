@@ -24,8 +24,8 @@ class Size:
     seeds: tuple[int, ...]
 
 
-QUICK = Size("quick", n_people=4000, n_mean_field=5000, days=240, seeds=(0, 1))
-FULL = Size("full", n_people=20_000, n_mean_field=20_000, days=365, seeds=(0, 1, 2, 3, 4))
+QUICK = Size("quick", n_people=50_000, n_mean_field=5000, days=365, seeds=(0, 1))
+FULL = Size("full", n_people=50_000, n_mean_field=20_000, days=365, seeds=tuple(range(10)))
 SIZES = {s.name: s for s in (QUICK, FULL)}
 
 

@@ -16,7 +16,9 @@ from sim.recorder import atomic_write_json, atomic_write_text, mark_done
 from sim.validation.base import SIZES, PatternResult, Size
 from sim.validation.bass import check_bass_recovery, check_marketing_only, check_word_of_mouth_only
 from sim.validation.contagion import check_si_contagion
+from sim.validation.fission import check_fission_launch
 from sim.validation.patterns import (
+    check_activity_shape,
     check_first_reply,
     check_participation,
     check_referral_cascades,
@@ -29,10 +31,12 @@ CHECKS = {
     "bass_marketing_only": check_marketing_only,
     "bass_word_of_mouth_only": check_word_of_mouth_only,
     "si_contagion": check_si_contagion,
+    "activity_shape": check_activity_shape,
     "participation_inequality": check_participation,
     "newcomer_first_reply": check_first_reply,
     "retention_curve": check_retention,
     "referral_cascades": check_referral_cascades,
+    "fission_launch": check_fission_launch,
     "self_sustaining": check_self_sustaining,
 }
 

@@ -1,5 +1,6 @@
-"""The simulator reproduces the empirical patterns of sim/validation (quick sizes: 4,000 people,
-240 days, seeds 0 and 1; `community-sim-validate --size full` runs the bigger versions).
+"""The simulator reproduces the empirical patterns of sim/validation (quick size: the default
+scenario at its own population, 50,000 people and 365 days, seeds 0 and 1; `community-sim-validate
+--size full` runs ten seeds).
 
 Each test asserts the check's own tolerance (stated in the check), so a test fails exactly when the
 report would show FAIL; the newcomer first-reply test, whose measure is noisy at test sizes, asserts
@@ -10,7 +11,9 @@ import dataclasses
 
 from sim.validation.base import QUICK
 from sim.validation.bass import check_marketing_only, check_word_of_mouth_only
+from sim.validation.fission import check_fission_launch
 from sim.validation.patterns import (
+    check_activity_shape,
     check_first_reply,
     check_participation,
     check_referral_cascades,
@@ -27,6 +30,21 @@ def test_marketing_only_growth_fits_bass_with_no_imitation():
 def test_word_of_mouth_only_growth_fits_bass_with_no_innovation():
     result = check_word_of_mouth_only(QUICK)
     assert result.passed, result.measured
+
+
+def test_most_members_are_quiet_or_muted_rather_than_active():
+    # the default scenario's last four weeks: a small share visits on a day, a minority within a
+    # month, most wrote nothing for twelve weeks (two seeds: the shares vary by about 0.02 between
+    # seeds, a tenth of the tolerance bands)
+    result = check_activity_shape(QUICK)
+    assert result.passed, result.measured
+
+
+def test_a_fission_campaign_launches_a_community_and_burns_out():
+    # three seeds of the fission_launch scenario: past 1,000 members by day 60, R above 1 at the
+    # campaign's start and below 1 by its end on every seed, reward hunters who leave fast
+    result = check_fission_launch(QUICK)
+    assert result.passed, result.detail
 
 
 def test_few_members_post_and_the_top_one_percent_write_most_posts():
