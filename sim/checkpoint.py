@@ -44,8 +44,9 @@ from sim.recorder import (
 __all__ = ["CheckpointError", "Checkpointer", "ConfigError", "find", "is_done", "load", "read", "save", "staff_state"]
 
 FORMAT = "community-sim checkpoint"
-# bump when the layout of the folder changes (3: the community state and the staff roster; 4: the manifest)
-FORMAT_VERSION = 4
+# bump when the layout of the folder changes (3: the community state and the staff roster; 4: the manifest;
+# 5: member states (muted, last visit and post, fission campaigns) and the reactivation state)
+FORMAT_VERSION = 5
 STATE_FILE, META_FILE, MANIFEST_FILE = "state.npz", "state.json", "MANIFEST.json"
 
 

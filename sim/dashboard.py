@@ -1,7 +1,8 @@
 """The run dashboard: four panels with the lifecycle stages as coloured bands.
 
-Panels: members by join channel (stacked), daily active share, content (expert vs member posts),
-churn (leaves per day and the churn rate). Labels are bilingual; a CJK font is used when one is
+Panels: members by join channel (stacked), members by state (active today, quiet 潜水, muted
+免打扰, as bands of the membership), content (expert vs member posts), leaving and muting (leaves and
+mutes per day, the churn rate). Labels are bilingual; a CJK font is used when one is
 installed, otherwise labels fall back to English only so no empty boxes are drawn. The dashboard
 is drawn on a figure of its own with the Agg canvas, never through pyplot, so importing this module
 (sim.runner does) leaves matplotlib's backend as the caller set it.
@@ -80,10 +81,16 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
         ax.set_title(_label("成员(按来源)", "Members by channel", has_cjk))
         ax.legend(loc="upper left", fontsize=8)
         ax = axes[0, 1]
-        ax.plot(day, ts["active_share"], color="#1f77b4", lw=0.8, alpha=0.5)
-        ax.plot(day, ts["active_share"].rolling(7, min_periods=1).mean(), color="#1f77b4", lw=2)
+        members = ts["members"].where(ts["members"] > 0, 1)
+        active = (ts["daily_active"] / members).clip(0, 1).rolling(7, min_periods=1).mean()
+        muted = (ts["muted"] / members).clip(0, 1)
+        quiet = (1.0 - active - muted).clip(lower=0)
+        ax.stackplot(day, [active, quiet, muted], colors=["#2ca02c", "#9ecae1", "#bdbdbd"], alpha=0.9,
+                     labels=[_label("今日活跃", "active today", has_cjk), _label("潜水", "quiet", has_cjk),
+                             _label("免打扰", "muted", has_cjk)])
         ax.set_ylim(0, 1)
-        ax.set_title(_label("日活占比", "Daily active share (7-day mean)", has_cjk))
+        ax.set_title(_label("成员状态", "Members by state (share; active: 7-day mean)", has_cjk))
+        ax.legend(loc="upper right", fontsize=8)
         ax = axes[1, 0]
         ax.plot(day, ts["posts_member"].rolling(7, min_periods=1).mean(), label=_label("成员内容", "member posts", has_cjk))
         ax.plot(day, ts["posts_expert"].rolling(7, min_periods=1).mean(), label=_label("专家内容", "expert posts", has_cjk))
@@ -92,11 +99,13 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
         ax.set_xlabel(_label("天", "day", has_cjk))
         ax = axes[1, 1]
         ax.bar(day, ts["leaves"], color="#d62728", alpha=0.5, width=1.0, label=_label("流失人数", "leaves/day", has_cjk))
+        ax.plot(day, ts["mutes"].rolling(7, min_periods=1).mean(), color="#636363", lw=1.2,
+                label=_label("免打扰人数", "mutes/day (7-day mean)", has_cjk))
         ax.set_xlabel(_label("天", "day", has_cjk))
         ax2 = ax.twinx()
         ax2.plot(day, ts["churn_rate"].rolling(7, min_periods=1).mean(), color="black", lw=1.5, label="churn rate")
         ax2.set_ylabel(_label("流失率/天", "churn rate per day", has_cjk))
-        ax.set_title(_label("流失", "Churn", has_cjk))
+        ax.set_title(_label("流失与沉默", "Leaving and muting", has_cjk))
         ax.legend(loc="upper left", fontsize=8)
         handles = [Rectangle((0, 0), 1, 1, color=STAGE_COLOURS[Stage[s]]) for s in stages["stage"].unique()]
         labels = [Stage[s].label if has_cjk else Stage[s].name for s in stages["stage"].unique()]

@@ -46,22 +46,26 @@ class CommunityModel(DayPhases, StaffRoster, mesa.Model):
     1. staff act (each on the day's sheet, in a shuffled order): experts publish the calendar's
        posts, growth officers buy campaign reach, moderators resolve incidents and greet
        yesterday's newcomers, planners hold events; then incidents become backlog and toxicity
-    2. members visit: `visits.visit_chance` (engagement, fresh content, friends active yesterday,
-       an event's lift, toxicity)
-    3. members post and reply: heavy-tailed posting, replies that form ties, newcomers' first
+    2. levers call members back (reactivation policy): @all, red packets, one-to-one outreach
+    3. members visit: `visits.visit_chance` (engagement, fresh content, friends active yesterday,
+       an event's lift, toxicity; none of their own for muted members), or are called back;
+       visitors claim red packets and some send one back
+    4. members post and reply: heavy-tailed posting, replies that form ties, newcomers' first
        posts answered (or not), questions answered by experts within capacity
-    4. members value the day: engagement moves toward the value of a visit, decays without one;
-       first replies and answers add to it
-    5. members invite: visitors invite friends who can still join (referral policy)
-    6. members buy: visitors purchase (tiers raise the rate)
-    7. members leave: `churn.leave_hazard` (engagement, tier, toxicity, strictness for newcomers)
-    8. newcomers arrive: referral, campaign and organic joins (`acquisition.join_chance`), one
+    5. members value the day: engagement moves toward the value of a visit, decays without one
+       (not while muted); first replies and answers add to it
+    6. members share: word of mouth along every tie, and a fission campaign's poster
+       (`referral.spread`)
+    7. members buy: visitors purchase (tiers raise the rate)
+    8. members leave or go quiet: `churn.leave_or_mute` (leaving for other reasons; losing
+       interest: a third leave, the rest mute)
+    9. newcomers arrive: referral, campaign and organic joins (`acquisition.join_chance`), one
        channel per person in that order; they are seated in chat groups, and a new group opens
-       (seeded with core members) when all are full
-    9. points and tiers: members earn points and rise through the tiers
-    10. staff end the day: experts take stock of their load (burnout; some quit), temporary
+       (seeded with core members) when all are full; former members come back
+    10. points and tiers: members earn points and rise through the tiers
+    11. staff end the day: experts take stock of their load (burnout; some quit), temporary
         contracts end, moderators are hired as the moderation policy asks
-    11. the day is recorded and the lifecycle stage updated; a new stage switches the playbook
+    12. the day is recorded and the lifecycle stage updated; a new stage switches the playbook
 
     Every write to the member table, the state and the staff roster happens in this class; the
     mechanics only compute. What a day carries over is `state` (checkpoints save it as it is).

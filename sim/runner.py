@@ -127,6 +127,11 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "members_peak": int(ts["members"].max()),
         "daily_active_recent": round(float(recent["daily_active"].mean()), 2),
         "active_share_recent": round(float(recent["active_share"].mean()), 4),
+        "monthly_active_share_recent": round(float((recent["monthly_active"] / recent["members"].clip(lower=1)).mean()), 4),
+        "muted_share_final": round(float(final["muted"]) / float(final["members"]), 4) if final["members"] else 0.0,
+        "silent_12w_share_final": round(float(final["silent_12w"]) / float(final["members"]), 4) if final["members"] else 0.0,
+        "reactivated_total": int(ts["reactivated"].sum()),
+        "returns_total": int(ts["returns"].sum()),
         "joins": {
             "founder": int(ts["members_founder"].iloc[0]),
             "organic": int(ts["joins_organic"].sum()),
@@ -141,7 +146,7 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "cost_total_yuan": round(cost_total, 2),
         "cost_by_kind_yuan": {k: round(float(ts[c].sum()), 2) for k, c in (
             ("staff", "cost_staff"), ("campaigns", "campaign_spend"), ("referral_rewards", "referral_rewards"),
-            ("vip_perks", "cost_perks"), ("events", "cost_events"))},
+            ("vip_perks", "cost_perks"), ("events", "cost_events"), ("reactivation", "cost_reactivation"))},
         "cost_per_member_yuan": round(cost_total / final["members"], 2) if final["members"] else None,
         "cost_per_acquired_member_yuan": _ratio(ts["campaign_spend"].sum() + ts["referral_rewards"].sum(), acquired),
         "cost_per_retained_member_yuan": _ratio(cost_total, final["members"]),
@@ -202,7 +207,11 @@ def format_summary(summary: dict, out_dir: Path | None = None) -> str:
         f"  daily active, last 4 wk   {s['daily_active_recent']:,.0f}  ({share:.1%} of members)",
         f"  joins by channel          founder {j['founder']:,} · organic {j['organic']:,} · "
         f"campaign {j['campaign']:,} · referral {j['referral']:,}",
-        f"  churn                     {s['leaves_total']:,} left · {s['churn_rate_recent_per_day']:.2%} per day recently",
+        f"  quiet members             {s['monthly_active_share_recent']:.0%} visited in a month · "
+        f"{s['muted_share_final']:.0%} muted · {s['silent_12w_share_final']:.0%} no post in 12 weeks · "
+        f"{s['reactivated_total']:,} called back",
+        f"  churn                     {s['leaves_total']:,} left · {s['churn_rate_recent_per_day']:.2%} per day recently"
+        + (f" · {s['returns_total']:,} came back" if s["returns_total"] else ""),
         f"  content                   {s['posts_member_total']:,} member posts · {s['posts_expert_total']:,} expert posts"
         f" (member share {s['member_content_share']:.0%})",
         f"  cost · revenue            {s['cost_total_yuan']:,.0f} yuan · {s['revenue_total_yuan']:,.0f} yuan"
