@@ -119,7 +119,7 @@ def test_an_unknown_option_lists_the_users_options_with_the_built_in_ones(myconf
     proc = community_sim(["-cd", "myconf", "scenario=my_circel"], tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [f"error: scenario=my_circel: no such option; {allowed}"]
-    with pytest.raises(ConfigError, match="policy/referral=huge: no such option; allowed: big_reward, none, open_invite"):
+    with pytest.raises(ConfigError, match="policy/referral=huge: no such option; allowed: big_reward, fission, none, open_invite, reward_per_join"):
         load_config(["policy/referral=huge"], config_dirs=[myconf])
 
 

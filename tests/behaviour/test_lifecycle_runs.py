@@ -34,14 +34,18 @@ def test_a_community_without_content_or_growth_effort_is_stuck_or_declines(small
     assert "ACTIVE" not in stages
 
 
-def test_a_team_that_stops_all_work_in_maturity_sees_the_community_decline():
+def test_a_team_that_stops_all_work_in_maturity_sees_the_community_go_quiet_and_shrink():
+    # without staff the community does not die at once: members who lose interest mostly mute it
+    # (a zombie group, 僵尸群), so activity falls first and membership drifts down after it
     result = run(load_config(["playbook=abandon_in_mature", "seed=1", "days=500", "output.plots=false"]))
     stages = list(result.stages["stage"])
     assert "MATURE" in stages
-    assert stages[-1] == "DECLINE" and stages.index("DECLINE") > stages.index("MATURE")
     matured = int(result.stages.loc[result.stages["stage"] == "MATURE", "first_day"].iloc[0])
-    members = result.timeseries["members"]
-    assert members.iloc[-1] < 0.7 * members.iloc[matured]
+    ts = result.timeseries
+    active_then = ts["daily_active"].iloc[matured - 6 : matured + 1].mean()
+    assert ts["daily_active"].tail(7).mean() < 0.6 * active_then
+    assert ts["members"].iloc[-1] < 0.9 * ts["members"].iloc[matured:].max()
+    assert (ts["muted"].iloc[-1] / ts["members"].iloc[-1]) > (ts["muted"].iloc[matured] / ts["members"].iloc[matured])
 
 
 def test_playbook_switches_are_logged_with_their_day():

@@ -69,7 +69,7 @@ def test_asking_experts_for_more_than_they_can_sustain_burns_them_out(small_conf
     assert quits[1] > quits[0]
 
 
-LOW_THRESHOLDS = {"policy.tiers.regular_points": 10.0, "policy.tiers.core_points": 40.0, "policy.tiers.vip_points": 150.0}
+LOW_THRESHOLDS = {"policy.tiers.regular_points": 5.0, "policy.tiers.core_points": 15.0, "policy.tiers.vip_points": 60.0}
 
 
 def test_promotion_through_tiers_lowers_churn(small_config):
