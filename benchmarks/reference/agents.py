@@ -32,6 +32,7 @@ class Person(mesa.Agent):
         self.channel: str | None = None
         self.inviter: Person | None = None
         self.engagement = 0.0
+        self.joined_day = NEVER  # day of first joining (kept on coming back)
         self.muted = False  # muted the group: no visits of their own
         # the last two days this person visited as a member (a friend who steps earlier today
         # still shows whether they visited yesterday); cleared for today's visit on leaving
@@ -45,7 +46,8 @@ class Person(mesa.Agent):
     # -- a member's day ------------------------------------------------------------------------
 
     def step(self) -> None:
-        """Visit, post, value the visit, share with friends, then leave or mute (members only)."""
+        """Visit, post, value the visit, share with friends (a listening member who stays away
+        loses some engagement, a muted one keeps it), then leave or mute (members only)."""
         if not self.is_member:
             return
         model, cfg = self.model, self.model.cfg.member
@@ -58,7 +60,7 @@ class Person(mesa.Agent):
             self.write_post()
             self.value_visit(social)
             self.share()
-        else:
+        elif not self.muted:  # a muted member no longer sees the group: engagement stays put
             self.engagement = min(
                 1.0, max(0.0, self.engagement * (1.0 - cfg.engagement_decay_per_day))
             )
@@ -114,13 +116,18 @@ class Person(mesa.Agent):
         self.engagement = min(1.0, max(0.0, moved))
 
     def share(self) -> None:
-        """With the referral policy's chance, share the community with every friend: the share
-        reaches each friend who never joined with chance p_reach_per_tie, one draw per friend."""
+        """With the referral policy's chance (p_invite_per_day x engagement, x
+        newcomer_invite_multiplier in the first newcomer_invite_days days after joining, at most
+        1), share the community with every friend: the share reaches each friend who never joined
+        with chance p_reach_per_tie, one draw per friend."""
         model = self.model
         policy = model.cfg.policy.referral
         if policy.name == "none":
             return
         p = policy.p_invite_per_day * self.engagement
+        if self.joined_day > model.day - policy.newcomer_invite_days:
+            p *= policy.newcomer_invite_multiplier
+        p = min(1.0, p)
         if (
             policy.name == "reward_per_join"
             and self.rewarded_joins < policy.max_rewarded_joins_per_member
@@ -136,7 +143,9 @@ class Person(mesa.Agent):
                 friend.invitations.append(self)
 
     def leave_or_mute(self) -> None:
-        """Leave with today's leaving hazard; a member who stays and still listens may mute."""
+        """Leave with today's leaving hazard; a member who stays and still listens may lose
+        interest (p_mute_max_per_day x (1 - engagement)^mute_shape): then they leave with
+        leave_share_on_disinterest, else mute the group."""
         model, cfg = self.model, self.model.cfg.member
         disengaged = 1.0 - self.engagement
         hazard = cfg.p_churn_max_per_day * disengaged**cfg.churn_shape
@@ -150,8 +159,11 @@ class Person(mesa.Agent):
         elif not self.muted and self.random.random() < min(
             1.0, cfg.p_mute_max_per_day * disengaged**cfg.mute_shape
         ):
-            self.muted = True
-            model.tally["mutes"] += 1
+            if self.random.random() < cfg.leave_share_on_disinterest:
+                self.leave()
+            else:
+                self.muted = True
+                model.tally["mutes"] += 1
 
     def leave(self) -> None:
         """Stop being a member today."""
@@ -198,13 +210,14 @@ class Person(mesa.Agent):
         """Become a member today."""
         self.is_member = self.ever_joined = True
         self.muted = False
+        self.joined_day = self.model.day
         self.channel = channel
         self.engagement = min(1.0, max(0.0, engagement))
         self.model.on_join(self)
 
     def come_back(self) -> None:
-        """A former member rejoins: listening, at a joiner's engagement; channel, inviter and
-        visit history are kept; no greeting (not a newcomer)."""
+        """A former member rejoins: listening, at a joiner's engagement; first join day,
+        channel, inviter and visit history are kept; no greeting (not a newcomer)."""
         self.is_member = True
         self.muted = False
         self.engagement = min(1.0, max(0.0, self.model.cfg.member.engagement_join))

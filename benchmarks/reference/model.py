@@ -5,9 +5,11 @@ The day, in the order of sim/model.py's `CommunityModel.step`:
 1. staff act in shuffled order (experts publish, growth officers buy reach, moderators greet)
 2. every person steps in shuffled order (`shuffle_do("step")`); a member who has not muted the
    group may visit (reading which friends visited yesterday), posts, values the visit, may share
-   the community (the share reaches each friend who never joined with a per-tie chance); then
-   every member may leave (the referred leave less while their inviter is a member), and one who
-   stays and still listens may mute the group
+   the community (newcomers more eagerly; the share reaches each friend who never joined with a
+   per-tie chance); a listening member who stays away loses some engagement, a muted one keeps
+   it; then every member may leave (the referred leave less while their inviter is a member),
+   and one who stays and still listens may lose interest: a share of those leave, the rest mute
+   the group
 3. the feed goes stale and takes in today's member posts
 4. people reached by k sharers today answer (one draw each: join with 1 - (1 - a)^k, a = p_accept x
    affinity at most 1; the inviter is one of the k at random)
