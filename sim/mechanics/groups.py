@@ -107,9 +107,10 @@ class Groups:
         """Groups with at least one member."""
         return int(np.count_nonzero(self.size))
 
-    def activity_floor(self, group_of, member_rows, active_rows, min_members: int = QUIET_GROUP_MIN_MEMBERS) -> float:
-        """Daily active share of the quietest group with at least `min_members` members (0 if none)."""
-        members = np.bincount(to_host(group_of[member_rows]), minlength=len(self.size))
+    def activity_floor(self, group_of, active_rows, min_members: int = QUIET_GROUP_MIN_MEMBERS) -> float:
+        """Daily active share of the quietest group with at least `min_members` members (0 if none);
+        `active_rows`: today's active members (every member sits in a group, so `size` counts them)."""
+        members = self.size
         actives = np.bincount(to_host(group_of[active_rows]), minlength=len(self.size))
         big = members >= min_members
         return float((actives[big] / members[big]).min()) if big.any() else 0.0
