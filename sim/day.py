@@ -297,12 +297,14 @@ class DayPhases:
         """Members leave (sim/mechanics/churn.py), then some of those who stay mute the group."""
         s, cfg, table, xp, rows = self.state, self.cfg, self.table, self.backend.xp, today.members
         inviter = table.inviter[rows]
-        referred = xp.flatnonzero(inviter >= 0)  # positions in `rows`, like the other groups below
+        referred = xp.flatnonzero(inviter >= 0)  # positions in `rows` (as are newcomers and hunters)
         referrer_stays = referred[table.is_member[inviter[referred]]]
+        newcomer = None  # their positions, needed only when strictness makes them leave more
+        if churn.newcomer_multiplier(cfg.policy.moderation.strictness, cfg.moderation) != 1:
+            newcomer = xp.flatnonzero(churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days))
         e = table.engagement[rows]
         hazard = churn.leave_hazard(
-            e, self._tier_factors("churn", rows), s.toxicity,
-            xp.flatnonzero(churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days)),
+            e, self._tier_factors("churn", rows), s.toxicity, newcomer,
             cfg.policy.moderation.strictness, cfg.member, cfg.moderation,
             referrer_stays=referrer_stays, hunter=xp.flatnonzero(table.hunter[rows]),
             hunter_leave_per_day=cfg.policy.referral.hunter_leave_per_day,

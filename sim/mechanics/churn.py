@@ -70,7 +70,8 @@ def leave_hazard(engagement, tier_multiplier, toxicity: float, newcomer, strictn
         engagement: 0..1 per member.
         tier_multiplier: the tier policy's churn multiplier of each member's tier (None: 1 for all).
         toxicity: the community's toxicity, 0..1.
-        newcomer: positions of the members who joined within `moderation.newcomer_days`.
+        newcomer: positions of the members who joined within `moderation.newcomer_days` (None:
+            nobody; a caller may skip finding them when `newcomer_multiplier` is 1).
         strictness: the moderation policy's strictness, 0..1.
         member: the `member` config group.
         moderation: the `moderation` config group (toxicity_churn_effect,
@@ -86,8 +87,8 @@ def leave_hazard(engagement, tier_multiplier, toxicity: float, newcomer, strictn
     hazard *= np.float32(1.0 + moderation.toxicity_churn_effect * toxicity)
     # the multipliers below apply to some members: computed on their positions (cheaper than a
     # select over everyone), and skipped when they are 1 (x 1 changes nothing)
-    strict = np.float32(1.0 + moderation.strictness_newcomer_churn_effect * strictness)
-    if strict != 1:
+    strict = newcomer_multiplier(strictness, moderation)
+    if newcomer is not None and strict != 1:
         hazard[newcomer] = hazard[newcomer] * strict
     if referrer_stays is not None and member.referred_leave_multiplier != 1:
         hazard[referrer_stays] = hazard[referrer_stays] * np.float32(member.referred_leave_multiplier)
@@ -95,6 +96,12 @@ def leave_hazard(engagement, tier_multiplier, toxicity: float, newcomer, strictn
     if hunter is not None:
         hazard[hunter] = xp.maximum(hazard[hunter], np.float32(hunter_leave_per_day))
     return hazard
+
+
+def newcomer_multiplier(strictness: float, moderation) -> np.float32:
+    """How much more likely a newcomer is to leave under moderation of this strictness (Halfaker 2013):
+    1 + strictness_newcomer_churn_effect x strictness."""
+    return np.float32(1.0 + moderation.strictness_newcomer_churn_effect * strictness)
 
 
 def mute_hazard(engagement, member, noise: float = 0.0):
