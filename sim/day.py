@@ -37,6 +37,7 @@ class Today:
     members: object  # members at the start of the day (sorted rows)
     work: WorkDay | None = None  # the staff's sheet
     attended: list = field(default_factory=list)  # rows of today's event attendees, per event
+    engagement: object = None  # over `members`: as the visits begin, then after `_value`
     muted: object = None  # mask over `members`: who had muted the group when the day's visits began
     visited: object = None  # mask over `members`
     visited_at: object = None  # positions of today's visitors in `members`
@@ -45,7 +46,7 @@ class Today:
     content_value: float = 0.0
     posters: object = None
     repliers: object = None
-    boosts: list = field(default_factory=list)  # (rows, engagement boost)
+    boosts: list = field(default_factory=list)  # (rows of today's visitors, engagement boost)
     invited: referral.ReferralOutcome | None = None
     from_fission: object = None  # mask over `invited.joiners`: brought in by a fission campaign's poster
     call_backs: list = field(default_factory=list)  # call-back chances of today's levers (scalars or per member)
@@ -145,9 +146,9 @@ class DayPhases:
         friends = visits.active_friends(rows, table.active, self.graph, self.ties)  # active: yesterday's
         today.social = visits.social_pull(friends, m.social_saturation_friends)
         lift = self.policies.events.visit_lift
-        today.muted = table.muted[rows]
+        today.engagement, today.muted = table.engagement[rows], table.muted[rows]
         p_visit = visits.visit_chance(
-            table.engagement[rows], today.content_value, today.social, table.lift_until[rows] if lift > 0 else None,
+            today.engagement, today.content_value, today.social, table.lift_until[rows] if lift > 0 else None,
             s.day, s.toxicity, m, toxicity_visit_effect=self.cfg.moderation.toxicity_visit_effect, visit_lift=lift,
             muted=today.muted, check_in_drive=today.check_in_drive,
         )
@@ -232,15 +233,17 @@ class DayPhases:
         return askers[:answered], ic.answer_engagement_boost
 
     def _value(self, today: Today) -> None:
-        table, rows, at = self.table, today.members, today.visited_at
+        table, rows, at, xp = self.table, today.members, today.visited_at, self.backend.xp
         # muted as the visits began: a visitor who had muted the group listens again, and their
         # engagement moves toward the visit's value whatever the mask says
-        table.engagement[rows] = engagement.updated_engagement(
-            table.engagement[rows], at, today.content_value, today.social[at], self.cfg.member,
+        e = engagement.updated_engagement(
+            today.engagement, at, today.content_value, today.social[at], self.cfg.member,
             engagement.fit(table.affinity[today.visitors]), muted=today.muted,
         )
         for rows_boosted, boost in today.boosts:
-            table.engagement[rows_boosted] = engagement.boosted(table.engagement[rows_boosted], boost)
+            boosted = xp.searchsorted(rows, rows_boosted)  # their positions: visitors are among `rows`
+            e[boosted] = engagement.boosted(e[boosted], boost)
+        table.engagement[rows] = today.engagement = e  # the same until the day's newcomers arrive
 
     def _share(self, today: Today) -> None:
         """Word of mouth: visitors share the community along their ties; a fission campaign's poster
@@ -302,7 +305,7 @@ class DayPhases:
         newcomer = None  # their positions, needed only when strictness makes them leave more
         if churn.newcomer_multiplier(cfg.policy.moderation.strictness, cfg.moderation) != 1:
             newcomer = xp.flatnonzero(churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days))
-        e = table.engagement[rows]
+        e = today.engagement
         hazard = churn.leave_hazard(
             e, self._tier_factors("churn", rows), s.toxicity, newcomer,
             cfg.policy.moderation.strictness, cfg.member, cfg.moderation,
