@@ -26,7 +26,7 @@ from sim.mechanics import (
     tiers,
     visits,
 )
-from sim.population import NEVER, Channel, Tier
+from sim.population import NEVER, Channel, Tier, among
 from sim.state import DayTally
 
 
@@ -37,13 +37,16 @@ class Today:
     members: object  # members at the start of the day (sorted rows)
     work: WorkDay | None = None  # the staff's sheet
     attended: list = field(default_factory=list)  # rows of today's event attendees, per event
+    engagement: object = None  # over `members`: as the visits begin, then after `_value`
+    muted: object = None  # mask over `members`: who had muted the group when the day's visits began
     visited: object = None  # mask over `members`
+    visited_at: object = None  # positions of today's visitors in `members`
     visitors: object = None
     social: object = None  # pull of friends active yesterday, per member
     content_value: float = 0.0
     posters: object = None
     repliers: object = None
-    boosts: list = field(default_factory=list)  # (rows, engagement boost)
+    boosts: list = field(default_factory=list)  # (rows of today's visitors, engagement boost)
     invited: referral.ReferralOutcome | None = None
     from_fission: object = None  # mask over `invited.joiners`: brought in by a fission campaign's poster
     call_backs: list = field(default_factory=list)  # call-back chances of today's levers (scalars or per member)
@@ -125,33 +128,38 @@ class DayPhases:
             # a packet in every group calls everyone back; members' packets only in the groups they fall in
             today.call_backs.append(cfg.red_packet_response * (1.0 if operator else min(1.0, s.member_packets / groups)))
         if policy.uses("outreach"):
-            rows = today.members
-            muted = rows[table.muted[rows]]
+            rows, xp = today.members, self.backend.xp
+            muted = rows[xp.flatnonzero(table.muted[rows])]
             capacity = len(self.roster(Moderator)) * cfg.outreach_per_staff_day
             contacted = reactivation.outreach_targets(muted, capacity, self.streams.rows("outreach", day).uniform(muted))
-            xp = self.backend.xp
-            today.call_backs.append(xp.where(xp.isin(rows, contacted), np.float32(cfg.outreach_response), np.float32(0.0)))
+            call_back = xp.zeros(len(rows), dtype=np.float32)
+            call_back[xp.searchsorted(rows, contacted)] = np.float32(cfg.outreach_response)  # members are sorted
+            today.call_backs.append(call_back)
             t.outreach = len(contacted)
         if policy.uses("check_in"):
             today.check_in_drive = cfg.check_in_visit_drive
 
     def _visit(self, today: Today) -> None:
         s, m, table, rows, t = self.state, self.cfg.member, self.table, today.members, self.state.tally
+        xp = self.backend.xp
         today.content_value = content.content_value(s.feed_stock, m.content_saturation_posts)
         friends = visits.active_friends(rows, table.active, self.graph, self.ties)  # active: yesterday's
         today.social = visits.social_pull(friends, m.social_saturation_friends)
         lift = self.policies.events.visit_lift
+        today.engagement, today.muted = table.engagement[rows], table.muted[rows]
         p_visit = visits.visit_chance(
-            table.engagement[rows], today.content_value, today.social, table.lift_until[rows] if lift > 0 else None,
+            today.engagement, today.content_value, today.social, table.lift_until[rows] if lift > 0 else None,
             s.day, s.toxicity, m, toxicity_visit_effect=self.cfg.moderation.toxicity_visit_effect, visit_lift=lift,
-            muted=table.muted[rows], check_in_drive=today.check_in_drive,
+            muted=today.muted, check_in_drive=today.check_in_drive,
         )
         if today.call_backs:
             p_visit = reactivation.combined(p_visit, today.call_backs)
         today.visited = self.streams.rows("activity", s.day).uniform(rows) < p_visit
         table.active[rows] = today.visited  # only members can have visited yesterday: this clears them all
-        today.visitors = visitors = rows[today.visited]
-        t.reactivated = int(reactivation.reactivated(table.last_visit_day[visitors], table.joined_day[visitors], s.day).sum())
+        today.visited_at = xp.flatnonzero(today.visited)  # (indexing with positions beats a mask this random)
+        today.visitors = visitors = rows[today.visited_at]
+        t.reactivated = int(xp.count_nonzero(
+            reactivation.reactivated(table.last_visit_day[visitors], table.joined_day[visitors], s.day)))
         table.last_visit_day[visitors] = s.day
         table.muted[visitors] = False  # a muted member who came back listens again
         t.active, t.content_value = len(visitors), today.content_value
@@ -182,7 +190,7 @@ class DayPhases:
         s, cfg, table, t, day = self.state, self.cfg, self.table, self.state.tally, self.state.day
         rows = today.visitors
         p_post = content.posting_rate(
-            table.p_post[rows], self._tier_multipliers("post")[table.tier[rows]], table.engagement[rows], cfg.member
+            table.p_post[rows], self._tier_factors("post", rows), table.engagement[rows], cfg.member
         )
         posted = content.members_post(p_post, self.streams.rows("posting", day).uniform(rows))
         today.posters = posters = rows[posted]
@@ -225,13 +233,17 @@ class DayPhases:
         return askers[:answered], ic.answer_engagement_boost
 
     def _value(self, today: Today) -> None:
-        table, rows = self.table, today.members
-        table.engagement[rows] = engagement.updated_engagement(
-            table.engagement[rows], today.visited, today.content_value, today.social, self.cfg.member,
-            engagement.fit(table.affinity[rows]), muted=table.muted[rows],
+        table, rows, at, xp = self.table, today.members, today.visited_at, self.backend.xp
+        # muted as the visits began: a visitor who had muted the group listens again, and their
+        # engagement moves toward the visit's value whatever the mask says
+        e = engagement.updated_engagement(
+            today.engagement, at, today.content_value, today.social[at], self.cfg.member,
+            engagement.fit(table.affinity[today.visitors]), muted=today.muted,
         )
         for rows_boosted, boost in today.boosts:
-            table.engagement[rows_boosted] = engagement.boosted(table.engagement[rows_boosted], boost)
+            boosted = xp.searchsorted(rows, rows_boosted)  # their positions: visitors are among `rows`
+            e[boosted] = engagement.boosted(e[boosted], boost)
+        table.engagement[rows] = today.engagement = e  # the same until the day's newcomers arrive
 
     def _share(self, today: Today) -> None:
         """Word of mouth: visitors share the community along their ties; a fission campaign's poster
@@ -281,24 +293,27 @@ class DayPhases:
     def _buy(self, today: Today) -> None:
         e, t = self.cfg.economics, self.state.tally
         u = self.streams.rows("purchase", self.state.day).uniform(today.visitors)
-        t.purchases = economics.purchases(self.table.tier[today.visitors], self._tier_multipliers("purchase"),
-                                          e.p_purchase_per_active_day, u)
+        t.purchases = economics.purchases(self._tier_factors("purchase", today.visitors), e.p_purchase_per_active_day, u)
         t.revenue = t.purchases * e.average_order_value
 
     def _leave(self, today: Today) -> None:
         """Members leave (sim/mechanics/churn.py), then some of those who stay mute the group."""
         s, cfg, table, xp, rows = self.state, self.cfg, self.table, self.backend.xp, today.members
         inviter = table.inviter[rows]
-        referrer_stays = (inviter >= 0) & table.is_member[xp.maximum(inviter, 0)]
-        e = table.engagement[rows]
+        referred = xp.flatnonzero(inviter >= 0)  # positions in `rows` (as are newcomers and hunters)
+        referrer_stays = referred[table.is_member[inviter[referred]]]
+        newcomer = None  # their positions, needed only when strictness makes them leave more
+        if churn.newcomer_multiplier(cfg.policy.moderation.strictness, cfg.moderation) != 1:
+            newcomer = xp.flatnonzero(churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days))
+        e = today.engagement
         hazard = churn.leave_hazard(
-            e, self._tier_multipliers("churn")[table.tier[rows]], s.toxicity,
-            churn.is_newcomer(table.joined_day[rows], s.day, cfg.moderation.newcomer_days),
+            e, self._tier_factors("churn", rows), s.toxicity, newcomer,
             cfg.policy.moderation.strictness, cfg.member, cfg.moderation,
-            referrer_stays=referrer_stays, hunter=table.hunter[rows],
+            referrer_stays=referrer_stays, hunter=xp.flatnonzero(table.hunter[rows]),
             hunter_leave_per_day=cfg.policy.referral.hunter_leave_per_day,
         )
-        leaves, mutes = churn.leave_or_mute(hazard, table.muted[rows], churn.mute_hazard(e, cfg.member, today.noise),
+        muted = today.muted & ~today.visited  # a visitor who had muted the group listens again
+        leaves, mutes = churn.leave_or_mute(hazard, muted, churn.mute_hazard(e, cfg.member, today.noise),
                                             cfg.member.leave_share_on_disinterest,
                                             self.streams.rows("churn", s.day).uniform(rows))
         today.leaving = leaving = rows[leaves]
@@ -307,12 +322,12 @@ class DayPhases:
         self.groups.leave(table.group, leaving)
         table.remove(leaving, s.day)
         self._drop_handles(leaving)
-        today.staying = rows[table.is_member[rows]]
+        today.staying = rows[~leaves]
         today.visitors_staying = today.visitors[table.is_member[today.visitors]]
         s.count.members -= len(leaving)
         s.tally.leaves = len(leaving)
         table.muted[rows[mutes]] = True
-        s.tally.mutes = int(mutes.sum())
+        s.tally.mutes = int(xp.count_nonzero(mutes))
 
     def _arrive(self, today: Today) -> None:
         """Referral, campaign and organic joins (a person joins through the first that applies),
@@ -344,7 +359,7 @@ class DayPhases:
         seated = self._admit(invited.joiners, Channel.REFERRAL, m.engagement_join + m.engagement_join_referral_bonus,
                              preferred=table.group[invited.inviters])
         today.joined.append(seated)
-        keep = xp.isin(invited.joiners, xp.asarray(seated))  # all of them unless groups are full
+        keep = among(invited.joiners, xp.sort(xp.asarray(seated)))  # all of them unless groups are full
         joiners, inviters = invited.joiners[keep], invited.inviters[keep]
         table.inviter[joiners] = inviters.astype(table.inviter.dtype)
         rows, n = policy.rewarded(table, inviters)
@@ -370,7 +385,7 @@ class DayPhases:
         p = self.cfg.member.p_return_per_day
         rows, _ = acquisition.lottery(table.n, p, self.streams.day("returns", s.day), self.streams.rows("returns", s.day), xp)
         former = ~table.is_member[rows] & (table.joined_day[rows] != NEVER)
-        rows = rows[former & ~xp.isin(rows, today.leaving)]  # those who left today stay away today
+        rows = rows[former & ~among(rows, today.leaving)]  # those who left today stay away today
         rows, opened = self.groups.seat(table.group, rows, None, s.day, self.cfg.groups.spawn)
         if opened:
             self._open_groups(opened)
@@ -460,18 +475,22 @@ class DayPhases:
         t.experts, t.moderators = len(experts), len(self.roster(Moderator))
         t.expert_burnout = sum(e.burnout for e in experts) / len(experts) if experts else 0.0
         t.groups = self.groups.n_with_members
-        day, table = self.state.day, self.table
+        day, table, xp = self.state.day, self.table, self.backend.xp
         last_visit = table.last_visit_day[members_end]  # NEVER (-1) is below every window's start
-        t.weekly_active = int((last_visit > max(day - 7, NEVER)).sum())
-        t.monthly_active = int((last_visit > max(day - 30, NEVER)).sum())
-        last_post = table.last_post_day[members_end]
-        t.silent_12w = int(((last_post == NEVER) | (last_post <= day - 84)).sum())
-        t.muted = int(table.muted[members_end].sum())
-        t.group_active_share_min = self.groups.activity_floor(self.table.group, members_end, visitors_staying)
+        t.weekly_active = int(xp.count_nonzero(last_visit > max(day - 7, NEVER)))
+        t.monthly_active = int(xp.count_nonzero(last_visit > max(day - 30, NEVER)))
+        # no post within 84 days, or none ever: NEVER is at or below the window's end (posts fall on days >= 1)
+        t.silent_12w = int(xp.count_nonzero(table.last_post_day[members_end] <= max(day - 84, NEVER)))
+        t.muted = int(xp.count_nonzero(table.muted[members_end]))
+        t.group_active_share_min = self.groups.activity_floor(self.table.group, visitors_staying)
 
-    def _tier_multipliers(self, effect: str):
-        """The tier policy's multiplier of `effect` per tier code, on the run's device."""
-        return self.backend.xp.asarray(self.policies.tiers.multipliers(effect))
+    def _tier_factors(self, effect: str, rows):
+        """The tier policy's multiplier of `effect` for each of `rows`; None when it is 1 in every
+        tier (multiplying by 1 changes nothing, so the caller skips it)."""
+        multipliers = self.policies.tiers.multipliers(effect)
+        if (multipliers == 1).all():
+            return None
+        return self.backend.xp.asarray(multipliers)[self.table.tier[rows]]
 
     def _staff_cost(self) -> float:
         return economics.staff_cost(*(len(self.roster(role)) for role in (Expert, Moderator, GrowthOfficer, EventPlanner)),

@@ -58,6 +58,7 @@ class SocialGraph:
         self.segment = segment
         self.labels = labels
         self.host = self  # the numpy copy (a device copy made by `on` points back here)
+        self._degree_range = None  # (fewest, most) friends of anyone, found on first use
         if complete:
             self.indptr = self.indices = None
             self._adj = None
@@ -153,10 +154,23 @@ class SocialGraph:
             return (int(xp.count_nonzero(flag)) - flag[rows]).astype(xp.float32)
         if not len(rows):
             return xp.zeros(0, dtype=xp.float32)
-        held = int(self.indptr[rows + 1].sum() - self.indptr[rows].sum())
-        if held * GATHER_SHARE > len(self.indices):
+        if self._mat_vec_pays(rows):
             return (self._adj @ flag.astype(xp.float32))[rows]
         return self._gather_count(rows, flag)
+
+    def _mat_vec_pays(self, rows) -> bool:
+        """Whether `rows` hold more than 1/GATHER_SHARE of the ties. The degree range bounds their
+        ties from both sides, so they are summed only when the bounds leave it open."""
+        if self._degree_range is None:
+            degree = self.indptr[1:] - self.indptr[:-1]
+            self._degree_range = (int(degree.min()), int(degree.max())) if self.n else (0, 0)
+        fewest, most = self._degree_range
+        ties = len(self.indices)
+        if len(rows) * fewest * GATHER_SHARE > ties:
+            return True
+        if len(rows) * most * GATHER_SHARE <= ties:
+            return False
+        return int(self.indptr[rows + 1].sum() - self.indptr[rows].sum()) * GATHER_SHARE > ties
 
     def _gather_count(self, rows, flag):
         """count_among by reading the friend lists of `rows` (whatever share of ties they hold)."""

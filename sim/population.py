@@ -53,6 +53,16 @@ class Tier(IntEnum):
 NEVER = -1  # day value for "has not happened"
 
 
+def among(rows, sorted_rows):
+    """Mask over `rows` of those that are in `sorted_rows` (sorted ascending; both on one device).
+    A binary search per row: the cost follows the rows, not the range of row numbers."""
+    xp = xp_of(rows)
+    if not len(sorted_rows):
+        return xp.zeros(len(rows), dtype=bool)
+    pos = xp.minimum(xp.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return sorted_rows[pos] == rows
+
+
 class MemberTable:
     """Per-person arrays.
 

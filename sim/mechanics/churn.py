@@ -64,32 +64,44 @@ METRICS = (
 
 def leave_hazard(engagement, tier_multiplier, toxicity: float, newcomer, strictness: float, member, moderation,
                  referrer_stays=None, hunter=None, hunter_leave_per_day: float = 0.0):
-    """Daily chance that each member leaves (all arrays over the same members).
+    """Daily chance that each member leaves (arrays over the same members, except the positions).
 
     Args:
         engagement: 0..1 per member.
-        tier_multiplier: the tier policy's churn multiplier of each member's tier.
+        tier_multiplier: the tier policy's churn multiplier of each member's tier (None: 1 for all).
         toxicity: the community's toxicity, 0..1.
-        newcomer: mask of members who joined within `moderation.newcomer_days`.
+        newcomer: positions of the members who joined within `moderation.newcomer_days` (None:
+            nobody; a caller may skip finding them when `newcomer_multiplier` is 1).
         strictness: the moderation policy's strictness, 0..1.
         member: the `member` config group.
         moderation: the `moderation` config group (toxicity_churn_effect,
             strictness_newcomer_churn_effect).
-        referrer_stays: mask of referred members whose inviter is still a member (None: nobody).
-        hunter: mask of reward hunters (None: nobody); they leave at least at `hunter_leave_per_day`.
+        referrer_stays: positions of the referred members whose inviter is still a member (None: nobody).
+        hunter: positions of the reward hunters (None: nobody); they leave at least at
+            `hunter_leave_per_day`.
     """
     xp = xp_of(engagement)
     hazard = member.p_churn_max_per_day * (1.0 - engagement) ** member.churn_shape
-    hazard = hazard * tier_multiplier
+    if tier_multiplier is not None:
+        hazard = hazard * tier_multiplier
     hazard *= np.float32(1.0 + moderation.toxicity_churn_effect * toxicity)
-    strict = np.float32(1.0 + moderation.strictness_newcomer_churn_effect * strictness)
-    hazard = xp.where(newcomer, hazard * strict, hazard)
-    if referrer_stays is not None:
-        hazard = xp.where(referrer_stays, hazard * np.float32(member.referred_leave_multiplier), hazard)
+    # the multipliers below apply to some members: computed on their positions (cheaper than a
+    # select over everyone), and skipped when they are 1 (x 1 changes nothing)
+    strict = newcomer_multiplier(strictness, moderation)
+    if newcomer is not None and strict != 1:
+        hazard[newcomer] = hazard[newcomer] * strict
+    if referrer_stays is not None and member.referred_leave_multiplier != 1:
+        hazard[referrer_stays] = hazard[referrer_stays] * np.float32(member.referred_leave_multiplier)
     hazard = hazard + np.float32(member.p_leave_drift_per_day)
     if hunter is not None:
-        hazard = xp.where(hunter, xp.maximum(hazard, np.float32(hunter_leave_per_day)), hazard)
+        hazard[hunter] = xp.maximum(hazard[hunter], np.float32(hunter_leave_per_day))
     return hazard
+
+
+def newcomer_multiplier(strictness: float, moderation) -> np.float32:
+    """How much more likely a newcomer is to leave under moderation of this strictness (Halfaker 2013):
+    1 + strictness_newcomer_churn_effect x strictness."""
+    return np.float32(1.0 + moderation.strictness_newcomer_churn_effect * strictness)
 
 
 def mute_hazard(engagement, member, noise: float = 0.0):
@@ -104,7 +116,7 @@ def leave_or_mute(leave_hazard, muted, mute_hazard, leave_share: float, u):
     leaves and who mutes. One number decides both, cut into consecutive intervals with the chances
     of independent decisions: [0, h_leave) leaves; then, for listening members, a stretch of
     (1 - h_leave) h_mute loses interest, its first leave_share leaving and the rest muting."""
-    lost = xp_of(u).where(muted, np.float32(0.0), (1.0 - leave_hazard) * mute_hazard)
+    lost = (1.0 - leave_hazard) * mute_hazard * ~muted  # muted members (x 0) have no interest left to lose
     quit_below = leave_hazard + lost * np.float32(leave_share)
     return u < quit_below, (u >= quit_below) & (u < leave_hazard + lost)
 

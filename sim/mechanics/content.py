@@ -50,13 +50,13 @@ def posting_trait(z, member) -> np.ndarray:
 
 
 def posting_rate(p_post, tier_multiplier, engagement, member):
-    """Posts per visit of each visitor today: trait x tier multiplier x engagement lift, capped.
+    """Posts per visit of each visitor today: trait x tier multiplier (None: 1) x engagement lift, capped.
 
     The lift is relative to a newcomer's engagement (floored at 0.05, so a config with
     engagement_join = 0 does not divide by zero): what lifts engagement (a reply to a first post)
     also lifts posting (Joyce & Kraut 2006).
     """
-    rate = p_post * tier_multiplier
+    rate = p_post if tier_multiplier is None else p_post * tier_multiplier
     if member.post_engagement_elasticity:
         ref = np.float32(max(member.engagement_join, 0.05))
         lift = (engagement / ref) ** np.float32(member.post_engagement_elasticity)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.backend import xp_of
 from sim.operations_config import EconomicsConfig
 from sim.state import Metric
 
@@ -44,7 +45,8 @@ def staff_cost(n_experts: int, n_moderators: int, n_growth_officers: int, n_even
     )
 
 
-def purchases(visitor_tiers, purchase_multipliers, p_purchase: float, u) -> int:
-    """Number of purchases today, at most one per visitor (tiers, multipliers and u on one device)."""
-    p = np.float32(p_purchase) * purchase_multipliers[visitor_tiers]
-    return int((u < p).sum())
+def purchases(tier_multiplier, p_purchase: float, u) -> int:
+    """Number of purchases today, at most one per visitor (u: one uniform each; tier_multiplier: the
+    purchase multiplier of each visitor's tier, None: 1 for all; both on one device)."""
+    p = np.float32(p_purchase) if tier_multiplier is None else np.float32(p_purchase) * tier_multiplier
+    return int(xp_of(u).count_nonzero(u < p))

@@ -32,8 +32,13 @@ METRICS = (
 
 def updated_engagement(engagement, visited, content_value: float, social, cfg, fit=None, muted=None):
     """Members' engagement after today: toward the value of today's visit, decayed for listening
-    members who stayed away, unchanged for muted members who stayed away (all arrays are over the
-    same members; `fit`, 0..1, None: everyone fits fully; `muted`, None: nobody)."""
+    members who stayed away, unchanged for muted members who stayed away, clipped to 0..1.
+
+    Args:
+        engagement: 0..1 per member; muted: mask of the members who muted the group (None: nobody).
+        visited: the positions of today's visitors in `engagement`.
+        social, fit: the visitors' social pull and fit, 0..1 (fit None: everyone fits fully).
+    """
     xp = xp_of(engagement)
     w_total = cfg.w_active_content + cfg.w_active_social
     # weights normalised as Python floats first: dividing float32 arrays by a tiny total would
@@ -43,11 +48,13 @@ def updated_engagement(engagement, visited, content_value: float, social, cfg, f
     value = cfg.value_base + (1.0 - cfg.value_base) * (f_content * content_value + f_social * social)
     if fit is not None:
         value = value * fit
-    moved = engagement + cfg.engagement_learning_rate * (value - engagement)
-    decayed = engagement * (1.0 - cfg.engagement_decay_per_day)
+    before = engagement[visited]
+    after = engagement * (1.0 - cfg.engagement_decay_per_day)
     if muted is not None:
-        decayed = xp.where(muted, engagement, decayed)
-    return xp.clip(xp.where(visited, moved, decayed), 0.0, 1.0)
+        kept = xp.flatnonzero(muted)  # positions, not a mask: cheaper than a select over everyone
+        after[kept] = engagement[kept]
+    after[visited] = before + cfg.engagement_learning_rate * (value - before)
+    return xp.clip(after, 0.0, 1.0, out=after)
 
 
 def fit(affinity):

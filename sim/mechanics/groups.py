@@ -22,6 +22,7 @@ METRICS = (
            lambda s: s.tally.group_active_share_min),
 )
 QUIET_GROUP_MIN_MEMBERS = 20  # groups smaller than this are not judged by their activity; assumption
+SAMPLE_FOR_TOP = 4096  # members whose ranks bound the best ranks from below (core_for_new_groups)
 
 NO_GROUP = -1
 
@@ -107,9 +108,10 @@ class Groups:
         """Groups with at least one member."""
         return int(np.count_nonzero(self.size))
 
-    def activity_floor(self, group_of, member_rows, active_rows, min_members: int = QUIET_GROUP_MIN_MEMBERS) -> float:
-        """Daily active share of the quietest group with at least `min_members` members (0 if none)."""
-        members = np.bincount(to_host(group_of[member_rows]), minlength=len(self.size))
+    def activity_floor(self, group_of, active_rows, min_members: int = QUIET_GROUP_MIN_MEMBERS) -> float:
+        """Daily active share of the quietest group with at least `min_members` members (0 if none);
+        `active_rows`: today's active members (every member sits in a group, so `size` counts them)."""
+        members = self.size
         actives = np.bincount(to_host(group_of[active_rows]), minlength=len(self.size))
         big = members >= min_members
         return float((actives[big] / members[big]).min()) if big.any() else 0.0
@@ -121,7 +123,13 @@ class Groups:
         xp = xp_of(member_rows)
         rank = tier[member_rows].astype(np.float32) * 2.0 + engagement[member_rows]
         k = per_group * opened
-        top = xp.flatnonzero(rank >= xp.partition(rank, len(rank) - k)[len(rank) - k]) if len(rank) > k else slice(None)
+        top = slice(None)
+        if len(rank) > k:
+            # the k-th best rank is at least the k-th best of the first few thousand: only those
+            # at or above that are partitioned (the same top, found without partitioning everyone)
+            sample = rank[: max(SAMPLE_FOR_TOP, k)]
+            near = xp.flatnonzero(rank >= xp.partition(sample, len(sample) - k)[len(sample) - k])
+            top = near[rank[near] >= xp.partition(rank[near], len(near) - k)[len(near) - k]]
         return member_rows[top][xp.argsort(-rank[top], kind="stable")[:k]]
 
     def state(self) -> dict[str, np.ndarray]:

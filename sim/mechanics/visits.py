@@ -84,4 +84,4 @@ def visit_chance(engagement, content_value: float, social, lift_until, day: int,
     if visit_lift > 0:
         p = xp.where(lift_until >= day, xp.minimum(1.0, p + engagement * visit_lift), p)
     p = p * np.float32(1.0 - toxicity_visit_effect * toxicity)
-    return p if muted is None else xp.where(muted, np.float32(0.0), p)
+    return p if muted is None else p * ~muted  # a muted member's own chance is 0 (p is finite, >= 0)
