@@ -248,7 +248,7 @@ class DayPhases:
     def _share(self, today: Today) -> None:
         """Word of mouth: visitors share the community along their ties; a fission campaign's poster
         spreads the same way (sim/mechanics/referral.py)."""
-        policy, table, s, xp = self.policies.referral, self.table, self.state, self.backend.xp
+        policy, table, s = self.policies.referral, self.table, self.state
         if not policy.invites:
             return
         cfg, day, visitors = policy.cfg, s.day, today.visitors

@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.schema import param
-from sim.sources import JOYCE_KRAUT_2006, MUTE_SURVEY_2020, NONNECKE_PREECE_2000, SCHMITT_2011, VAN_DEN_BULTE_2018
+from sim.sources import (
+    JOYCE_KRAUT_2006,
+    MUTE_SURVEY_2020,
+    NONNECKE_PREECE_2000,
+    SCHMITT_2011,
+    VAN_DEN_BULTE_2018,
+)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.policies import acquisition, content, events, moderation, reactivation, referral, tiers, welcome
+from sim.policies import (
+    acquisition,
+    content,
+    events,
+    moderation,
+    reactivation,
+    referral,
+    tiers,
+    welcome,
+)
 from sim.policies.acquisition import AcquisitionPolicyConfig
 from sim.policies.content import ContentPolicyConfig
 from sim.policies.events import EventPolicyConfig
