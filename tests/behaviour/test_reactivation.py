@@ -69,3 +69,37 @@ def test_members_who_lose_interest_mostly_mute_rather_than_leave(quiet_community
     ts = run(quiet_community).timeseries
     assert ts["mutes"].sum() > ts["leaves"].sum()
     assert ts["muted"].iloc[-1] > 0.3 * ts["members"].iloc[-1]
+
+
+def test_a_daily_check_in_raises_daily_activity_at_its_cost(quiet_community):
+    plain = run(quiet_community).timeseries
+    checked = run(quiet_community.replace(**{"policy.reactivation.name": "check_in"})).timeseries
+    assert checked["daily_active"].tail(60).mean() > plain["daily_active"].tail(60).mean()
+    reward = quiet_community.policy.reactivation.check_in_reward
+    assert checked["cost_reactivation"].sum() == pytest.approx(checked["check_ins"].sum() * reward)
+
+
+def test_former_members_come_back_only_when_returns_are_on(quiet_community):
+    none = run(quiet_community.replace(**{"member.p_return_per_day": 0.0})).timeseries
+    assert none["returns"].sum() == 0
+    result = run(quiet_community.replace(**{"member.p_return_per_day": 0.01}))
+    table = result.model.table
+    assert result.timeseries["returns"].sum() > 0
+    # who came back had left before: a member today with a first leaving day in the past
+    back = table.is_member & (table.left_day >= 0)
+    assert back.sum() > 0 and (table.left_day[back] < result.model.day).all()
+
+
+def test_repeated_fission_campaigns_tire_members(small_config):
+    # three poster campaigns a month apart, with and without fatigue (paired seed): without it the
+    # later campaigns bring more joins than with it, and the first campaign is the same
+    cfg = small_config.replace(**{"days": 90, "policy.referral.name": "fission", "policy.referral.fission_every_days": 30,
+                                  "policy.referral.fission_length_days": 10, "playbook.stages": {}})
+    tired, fresh = run(cfg).timeseries, run(cfg.replace(**{"policy.referral.fission_fatigue": 1.0})).timeseries
+
+    def joins(ts, k):
+        return ts.loc[(ts["day"] >= 1 + 30 * k) & (ts["day"] < 11 + 30 * k), "fission_joins"].sum()
+
+    assert joins(tired, 0) == joins(fresh, 0)
+    assert joins(tired, 1) + joins(tired, 2) < joins(fresh, 1) + joins(fresh, 2)
+    assert tired["fission_rewards"].sum() > 0 and tired["referral_rewards"].sum() > 0
