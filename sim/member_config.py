@@ -71,8 +71,8 @@ class MemberConfig:
     engagement_join: float = param(
         0.45, lo=0.0, hi=1.0, help="engagement on joining (organic joins)",
         source="assumption: a newcomer starts undecided, just under the middle: with the default feed "
-        "they visit on a fifth to a third of days and run a moderate leaving risk until what they "
-        "find settles it; the posting-rate lift is measured relative to this value",
+        "they visit on a third of days or more and run a moderate risk of losing interest (muting or "
+        "leaving) until what they find settles it; the posting-rate lift is measured relative to this value",
     )
     engagement_join_referral_bonus: float = param(
         0.0, lo=-1.0, hi=1.0,
