@@ -35,6 +35,7 @@ from sim.analysis.optimise import Lever, parse_lever  # noqa: E402
 from sim.cli import load_config  # noqa: E402
 from sim.config import ConfigError, SimConfig  # noqa: E402
 from sim.failures import CommandParser
+from sim.progress import Progress  # noqa: E402
 from sim.recorder import atomic_save, atomic_write_json, atomic_write_text, mark_done  # noqa: E402
 from sim.runner import run  # noqa: E402
 from sim.validation.sustain import (  # noqa: E402
@@ -95,7 +96,8 @@ def calibrate(
         direction="minimize",
         sampler=optuna.samplers.TPESampler(seed=sampler_seed, n_startup_trials=max(3, trials // 4)),
     )
-    study.optimize(objective, n_trials=trials)
+    with Progress(trials, "calibrate", f"trials of {len(seeds)} run{'s' if len(seeds) > 1 else ''}") as progress:
+        study.optimize(objective, n_trials=trials, callbacks=[lambda *_: progress.advance()])
     return study, summarise_fit(study, params)
 
 

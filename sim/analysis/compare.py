@@ -29,6 +29,7 @@ from sim.analysis.stats import mean_ci, paired_difference
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
+from sim.progress import track
 from sim.recorder import is_done
 from sim.runner import run
 
@@ -68,11 +69,13 @@ def run_seed(arms: dict[str, SimConfig], seed: int, out: Path | None) -> list[pd
 
 
 def run_seeds(arms: dict[str, SimConfig], seeds: list[int], out: Path | None, jobs: int) -> list[pd.DataFrame]:
-    """Run every arm on every seed, `jobs` seeds at a time (joblib processes when jobs > 1)."""
+    """Run every arm on every seed, `jobs` seeds at a time (joblib processes when jobs > 1),
+    reporting progress per seed on stderr."""
     if jobs <= 1:
-        return [frame for s in seeds for frame in run_seed(arms, s, out)]
-    batches = Parallel(n_jobs=jobs)(delayed(run_seed)(arms, s, out) for s in seeds)
-    return [frame for batch in batches for frame in batch]
+        batches = (run_seed(arms, s, out) for s in seeds)
+    else:
+        batches = Parallel(n_jobs=jobs, return_as="generator")(delayed(run_seed)(arms, s, out) for s in seeds)
+    return [frame for batch in track(batches, len(seeds), f"compare ({len(arms)} arms)", "seeds") for frame in batch]
 
 
 def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, level: float = 0.95) -> pd.DataFrame:

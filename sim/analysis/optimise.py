@@ -45,6 +45,7 @@ from sim.analysis.report import fmt, write_report
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
+from sim.progress import Progress
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
@@ -218,7 +219,8 @@ def optimise(levers: list[Lever], kpi_name: str, trials: int, storage: Path, stu
         study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
         done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
         if trials > done:
-            study.optimize(objective, n_trials=trials - done)
+            with Progress(trials - done, "optimise", f"trials of {len(seeds)} run{'s' if len(seeds) > 1 else ''}") as progress:
+                study.optimize(objective, n_trials=trials - done, callbacks=[lambda *_: progress.advance()])
     return study
 
 

@@ -31,6 +31,7 @@ from sim.analysis.report import write_report
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
+from sim.progress import track
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
@@ -84,9 +85,10 @@ def model_evaluator(base: SimConfig, params: list[Param], kpi: str, seeds: list[
         return float(np.mean(values))
 
     def evaluate(X: np.ndarray) -> np.ndarray:
-        if jobs <= 1:
-            return np.array([one_point(x) for x in X])
-        return np.array(Parallel(n_jobs=jobs)(delayed(one_point)(x) for x in X))
+        points = (one_point(x) for x in X) if jobs <= 1 else \
+            Parallel(n_jobs=jobs, return_as="generator")(delayed(one_point)(x) for x in X)
+        unit = f"points of {len(seeds)} run{'s' if len(seeds) > 1 else ''}"
+        return np.array(list(track(points, len(X), "sensitivity", unit)))
 
     return evaluate
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from sim.failures import CommandParser
+from sim.progress import track
 from sim.recorder import atomic_write_json, atomic_write_text, mark_done
 from sim.validation.base import SIZES, PatternResult, Size
 from sim.validation.bass import check_bass_recovery, check_marketing_only, check_word_of_mouth_only
@@ -42,8 +43,9 @@ CHECKS = {
 
 
 def run_checks(size: Size, only: list[str] | None = None) -> list[PatternResult]:
-    """Run the chosen checks (all by default) at `size`."""
-    return [CHECKS[key](size) for key in (only or CHECKS)]
+    """Run the chosen checks (all by default) at `size`, reporting progress on stderr."""
+    keys = list(only or CHECKS)
+    return list(track((CHECKS[key](size) for key in keys), len(keys), f"validate ({size.name})", "checks"))
 
 
 def _fmt(v) -> str:

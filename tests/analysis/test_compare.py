@@ -43,8 +43,13 @@ def test_the_command_writes_a_self_contained_report_and_reuses_finished_runs(tmp
     args = ["--arm", "none", "policy/referral=none", "--arm", "reward", "policy/referral=reward_per_join",
             "--common", "days=30", "network.n_people=1000", "--seeds", "2", "--out", str(tmp_path)]
     compare_main(args)
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "seeds: 2" in out and "P(better)" in out
+    # stderr is not a terminal here: progress comes as plain lines, a first and a last one
+    progress = [line for line in captured.err.splitlines() if line.startswith("compare (2 arms)")]
+    assert progress[0] == "compare (2 arms): 2 seeds to do"
+    assert progress[-1].startswith("compare (2 arms): 2/2 seeds (100%)")
     page = (tmp_path / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 2 and "difference vs baseline" in page
     md = (tmp_path / "report.md").read_text()
