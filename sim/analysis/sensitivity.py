@@ -156,6 +156,35 @@ def analyse(params: list[Param], evaluate: Callable, method: str = "morris", n: 
     return table.reset_index(drop=True), samples
 
 
+SOBOL_MAX_HALF_WIDTH = 0.1  # a 95% interval wider than +-0.1 of the variance cannot rank the indices
+SOBOL_TARGET_HALF_WIDTH = 0.05  # what the recommended sample size aims for
+
+
+def sobol_warnings(table: pd.DataFrame, n: int) -> list[str]:
+    """Why a Sobol table is not to be trusted yet (empty when it is): intervals too wide to rank
+    the indices, a first-order index above the total beyond noise, a negative index beyond noise,
+    and the base sample size that would bring the widest interval to +-0.05 (the interval's width
+    falls as 1 / sqrt(n))."""
+    notes = []
+    widest = float(np.nanmax(np.r_[table["S1_conf"], table["ST_conf"]]))
+    if widest > SOBOL_MAX_HALF_WIDTH:
+        notes.append(f"the 95% intervals reach +-{widest:.2f}, too wide to rank the parameters "
+                     f"(the indices are shares of the variance, 0 to 1)")
+    noise = np.sqrt(table["S1_conf"] ** 2 + table["ST_conf"] ** 2)
+    above = table[table["S1"] - table["ST"] > noise]
+    if len(above):
+        notes.append("S1 > ST beyond noise for " + ", ".join(above["parameter"])
+                     + " (impossible for exact indices: a sign of too few samples)")
+    negative = table[table["S1"] + table["S1_conf"] < 0]
+    if len(negative):
+        notes.append("S1 below 0 beyond noise for " + ", ".join(negative["parameter"]))
+    if notes:
+        needed = n * (widest / SOBOL_TARGET_HALF_WIDTH) ** 2
+        recommended = 1 << int(np.ceil(np.log2(max(needed, 2 * n))))
+        notes.append(f"run with --n {recommended} or more (now {n})")
+    return notes
+
+
 def plot_indices(table: pd.DataFrame, kpi: str):
     """Bar chart of the indices with their confidence half-widths (most important on top)."""
     t = table.iloc[::-1]
@@ -212,6 +241,9 @@ def main(argv: list[str] | None = None) -> None:
              + f". {len(samples)} points x {a.seeds} seeds, scenario {base.scenario}, {base.days} days."]
     notes = ["Morris: μ* ranks overall influence, σ flags interactions or non-linear effects. Sobol: S1 is the "
              "share of variance a parameter explains alone, ST including its interactions."]
+    if a.method == "sobol" and (warnings := sobol_warnings(table, a.n)):
+        print("warning: these Sobol indices are not to be trusted yet: " + "; ".join(warnings), file=sys.stderr)
+        notes.insert(0, "**Not to be trusted yet:** " + "; ".join(warnings) + ".")
     shown = table.map(lambda v: f"{v:.4g}" if isinstance(v, float) else v)
     md, page = write_report(a.out, f"Sensitivity of {a.kpi}", intro, shown, {"indices": plot_indices(table, a.kpi)}, notes)
     print(table.to_string(index=False))
