@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
@@ -79,14 +80,19 @@ def run_seeds(arms: dict[str, SimConfig], seeds: list[int], out: Path | None, jo
 
 
 def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, level: float = 0.95) -> pd.DataFrame:
-    """Mean and CI per arm, paired difference vs the baseline, P(better) and share of seed wins."""
+    """Mean and CI per arm, paired difference vs the baseline, P(better) and share of seed wins.
+    An arm's interval is kept inside the values its KPI can take (a count's never goes below 0, a
+    share's stays in [0, 1]): the Student-t interval is symmetric and would leave them."""
     base = kpi_runs[kpi_runs["arm"] == baseline].set_index("seed").sort_index()
     rows = []
     for k in kpis:
         for arm, group in kpi_runs.groupby("arm", sort=False):
             values = group.set_index("seed").sort_index()[k.name]
             ci = mean_ci(values, level)
-            row = {"kpi": k.name, "arm": arm, "mean": ci.mean, "lo": ci.lo, "hi": ci.hi, "n": ci.n,
+            low, high = k.bounds
+            lo = ci.lo if low is None or np.isnan(ci.lo) else max(ci.lo, low)
+            hi = ci.hi if high is None or np.isnan(ci.hi) else min(ci.hi, high)
+            row = {"kpi": k.name, "arm": arm, "mean": ci.mean, "lo": lo, "hi": hi, "n": ci.n,
                    "n_seeds": len(values)}
             if arm != baseline:
                 pd_ = paired_difference(values.to_numpy(), base.loc[values.index, k.name].to_numpy(),

@@ -17,6 +17,9 @@ from sim.lifecycle import Stage
 
 RECENT_DAYS = 28  # "recent" averages use the last four weeks, as the run summary does
 HEALTHY_STAGES = (Stage.GROW, Stage.ACTIVE, Stage.MATURE, Stage.EXPANSION)
+# the values a KPI can take, by unit: shares lie in [0, 1], a return on cost cannot lose more than
+# the cost; every other unit is a count, an amount of money or a number of days, never negative
+BOUNDS_BY_UNIT: dict[str, tuple[float | None, float | None]] = {"share": (0.0, 1.0), "ratio": (-1.0, None)}
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class Kpi:
     unit: str
     higher_is_better: bool
     read: Callable[[pd.DataFrame], float]
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The lowest and highest value the KPI can take (None: unbounded)."""
+        return BOUNDS_BY_UNIT.get(self.unit, (0.0, None))
 
 
 def members_final(ts: pd.DataFrame) -> float:

@@ -3,10 +3,12 @@
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim.analysis.compare import compare
+from sim.analysis.compare import compare, kpi_table
 from sim.analysis.compare import main as compare_main
+from sim.analysis.kpis import standard_kpis
 from sim.config import SimConfig
 
 TINY = {"days": 40, "network": {"n_people": 1500}, "output": {"plots": False, "csv": False}}
@@ -73,3 +75,17 @@ def test_bad_input_is_one_line_and_exit_2(bad, capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_an_arms_interval_stays_inside_the_values_its_kpi_can_take():
+    # three seeds with a count of 0, 0, 30 (mean 10): the t-interval reaches below zero, a share of
+    # 0.9, 1, 1 above one; the table keeps both inside their KPI's bounds, the mean untouched
+    kpis = tuple(k for k in standard_kpis() if k.name in ("members_final", "retention"))
+    runs = pd.DataFrame({"arm": ["a"] * 3 + ["b"] * 3, "seed": [0, 1, 2] * 2,
+                         "members_final": [0.0, 0.0, 30.0, 5.0, 6.0, 7.0],
+                         "retention": [0.9, 1.0, 1.0, 0.5, 0.6, 0.7]})
+    table = kpi_table(runs, kpis, baseline="b").set_index(["kpi", "arm"])
+    members, share = table.loc[("members_final", "a")], table.loc[("retention", "a")]
+    assert members["lo"] == 0.0 and members["mean"] == 10.0 and members["hi"] > 30.0
+    assert share["hi"] == 1.0 and share["lo"] < 0.9
+    assert table.loc[("members_final", "b"), "lo"] > 0  # an interval inside the bounds is left alone
