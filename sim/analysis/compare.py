@@ -98,7 +98,7 @@ def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, leve
                 pd_ = paired_difference(values.to_numpy(), base.loc[values.index, k.name].to_numpy(),
                                         k.higher_is_better, level)
                 row |= {"diff": pd_.diff.mean, "diff_lo": pd_.diff.lo, "diff_hi": pd_.diff.hi,
-                        "p_better": pd_.p_better, "wins": pd_.wins}
+                        "p_better": pd_.p_better, "wins": pd_.wins, "ties": pd_.ties}
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -159,10 +159,19 @@ def formatted(c: Comparison) -> pd.DataFrame:
             "mean [95% CI]": f"{fmt(r.mean)} [{fmt(r.lo)}, {fmt(r.hi)}]",
             "n": f"{r.n}/{r.n_seeds}",
             "difference vs baseline [95% CI]": "" if is_base else f"{fmt(r.diff)} [{fmt(r.diff_lo)}, {fmt(r.diff_hi)}]",
-            "P(better)": "" if is_base else f"{r.p_better:.0%}" if r.p_better == r.p_better else "–",
-            "seeds won": "" if is_base else f"{r.wins:.0%}" if r.wins == r.wins else "–",
+            "P(better)": "" if is_base else "tie" if r.ties == 1 else f"{r.p_better:.0%}" if r.p_better == r.p_better else "–",
+            "seeds won": "" if is_base else _won(r.wins, r.ties),
         })
     return pd.DataFrame(rows)
+
+
+def _won(wins: float, ties: float) -> str:
+    """Share of seeds won, with the ties said as ties (a tie on every seed is not 'won 0%')."""
+    if wins != wins:
+        return "–"
+    if ties == 1:
+        return "tie on every seed"
+    return f"{wins:.0%}" + (f" (ties {ties:.0%})" if ties > 0 else "")
 
 
 def write_outputs(c: Comparison, out: Path, title: str, level: float = 0.95) -> tuple[Path, Path]:
@@ -177,7 +186,7 @@ def write_outputs(c: Comparison, out: Path, title: str, level: float = 0.95) -> 
         "seeds (common random numbers): the difference column is the mean of per-seed differences.",
         f"Intervals are {level:.0%} Student-t intervals over seeds. P(better) is the probability that the "
         "mean difference favours the arm (t posterior, flat prior); 'seeds won' is the share of seeds on "
-        "which it did better. n counts the seeds that produced a value (a stage not reached gives none).",
+        "which it did better, with the seeds where the two were equal given as ties. n counts the seeds that produced a value (a stage not reached gives none).",
     ]
     notes = [
         "Days to a stage count only the seeds that reached it (n); a difference in n matters as much as "

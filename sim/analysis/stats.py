@@ -58,6 +58,7 @@ class PairedDifference:
     diff: Interval
     p_better: float  # posterior probability that the mean difference favours the policy
     wins: float  # share of seeds on which the policy did better than the baseline
+    ties: float = 0.0  # share of seeds on which the two gave the same value
 
 
 def paired_difference(policy, baseline, higher_is_better: bool = True, level: float = 0.95) -> PairedDifference:
@@ -81,7 +82,8 @@ def paired_difference(policy, baseline, higher_is_better: bool = True, level: fl
     diff = mean_ci(d, level)
     signed = d if higher_is_better else -d
     wins = float(np.mean(signed > 0)) if d.size else float("nan")
-    return PairedDifference(diff, _p_positive(signed), wins)
+    ties = float(np.mean(signed == 0)) if d.size else float("nan")
+    return PairedDifference(diff, _p_positive(signed), wins, ties)
 
 
 def _p_positive(d: np.ndarray) -> float:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.compare import compare, kpi_table
+from sim.analysis.compare import compare, formatted, kpi_table
 from sim.analysis.compare import main as compare_main
 from sim.analysis.kpis import standard_kpis
 from sim.config import SimConfig
@@ -89,3 +89,14 @@ def test_an_arms_interval_stays_inside_the_values_its_kpi_can_take():
     assert members["lo"] == 0.0 and members["mean"] == 10.0 and members["hi"] > 30.0
     assert share["hi"] == 1.0 and share["lo"] < 0.9
     assert table.loc[("members_final", "b"), "lo"] > 0  # an interval inside the bounds is left alone
+
+
+def test_ties_read_as_ties(tiny):
+    # an arm identical to the baseline: every seed a tie, said as such rather than "won 0%"
+    c = compare({"base": tiny, "same": tiny}, seeds=[0, 1])
+    shown = formatted(c)
+    same = shown[(shown["arm"] == "same") & (shown["seeds won"] != "–")]  # "–": a stage never reached
+    assert len(same) >= 8
+    assert (same["seeds won"] == "tie on every seed").all() and (same["P(better)"] == "tie").all()
+    ties = c.table.loc[c.table["arm"] == "same", "ties"]
+    assert (ties[ties.notna()] == 1.0).all()
