@@ -385,11 +385,7 @@ class DayPhases:
         p = self.cfg.member.p_return_per_day
         rows, _ = acquisition.lottery(table.n, p, self.streams.day("returns", s.day), self.streams.rows("returns", s.day), xp)
         former = ~table.is_member[rows] & (table.joined_day[rows] != NEVER)
-        rows = rows[former & ~among(rows, today.leaving)]  # those who left today stay away today
-        rows, opened = self.groups.seat(table.group, rows, None, s.day, self.cfg.groups.spawn)
-        if opened:
-            self._open_groups(opened)
-        rows = xp.asarray(rows)
+        rows = xp.asarray(self._seat(rows[former & ~among(rows, today.leaving)]))  # today's leavers stay away today
         if not len(rows):
             return rows
         table.readmit(rows, float(np.clip(self.cfg.member.engagement_join, 0.0, 1.0)))
@@ -404,9 +400,7 @@ class DayPhases:
         """Seat newcomers in chat groups (opening groups when all are full) and make those seated
         members; returns who joined (host rows)."""
         s = self.state
-        rows, opened = self.groups.seat(self.table.group, rows, preferred, s.day, self.cfg.groups.spawn)
-        if opened:
-            self._open_groups(opened)
+        rows = self._seat(rows, preferred)
         if len(rows) == 0:
             return rows
         self.table.admit(self.backend.xp.asarray(rows), s.day, channel, float(np.clip(start_engagement, 0.0, 1.0)))
@@ -417,6 +411,14 @@ class DayPhases:
         s.tally.joins[channel] += len(rows)
         if channel != Channel.FOUNDER:
             s.newcomers_waiting = np.concatenate([s.newcomers_waiting, rows])
+        return rows
+
+    def _seat(self, rows, preferred=None) -> np.ndarray:
+        """Give `rows` seats in chat groups, opening groups when all are full (if the group rules
+        allow); returns who got a seat (host rows)."""
+        rows, opened = self.groups.seat(self.table.group, rows, preferred, self.state.day, self.cfg.groups.spawn)
+        if opened:
+            self._open_groups(opened)
         return rows
 
     def _open_groups(self, opened: int) -> None:

@@ -175,15 +175,8 @@ class SocialGraph:
     def _gather_count(self, rows, flag):
         """count_among by reading the friend lists of `rows` (whatever share of ties they hold)."""
         xp = xp_of(rows)
-        start = self.indptr[rows].astype(xp.int64)
-        deg = self.indptr[rows + 1] - start
-        ends = xp.cumsum(deg)
-        total = int(ends[-1])
-        # position k of the gathered list reads tie start[j] + (k - first[j]) of its owner j
-        owner = _owners(deg, ends, total, xp)
-        friends = self.indices[start[owner] + xp.arange(total) - (ends - deg)[owner]]
-        running = xp.concatenate([xp.zeros(1, dtype=xp.int64), xp.cumsum(flag[friends], dtype=xp.int64)])
-        return (running[ends] - running[ends - deg]).astype(xp.float32)
+        owner, friend, _ = self.ties_of(rows)
+        return xp.bincount(owner, weights=flag[friend], minlength=len(rows)).astype(xp.float32)
 
     def ties_of(self, rows):
         """Every tie of the people in `rows`: (owner, friend, tie) arrays, one entry per tie, where

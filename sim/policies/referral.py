@@ -190,16 +190,9 @@ class OpenInvite:
 
 
 @dataclass(frozen=True)
-class RewardPerJoin:
+class RewardPerJoin(OpenInvite):
     """Each successful referral pays the inviter `reward_per_join`, up to a cap per member; the
     reward makes members who can still earn it invite (1 + reward_invite_boost) times as often."""
-
-    cfg: ReferralPolicyConfig
-    invites = True
-
-    def campaign(self, day: int) -> int:
-        """The fission campaign running today (1, 2, ...), or 0 for none."""
-        return 0
 
     def invite_propensity(self, table: MemberTable, rows, day: int) -> np.ndarray | float:
         """Chance each member in `rows` shares the community today (open invitations' chance, x(1 +

@@ -60,3 +60,22 @@ class PatternResult:
     def to_dict(self) -> dict:
         """Plain data for JSON."""
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(self).items()}
+
+
+# Member overrides shared by the contagion checks (Bass, SI): everyone who is in visits every day
+# with engagement 1 and stays (no muting, leaving or returns), and everyone is equally likely to
+# join (affinity 1); each check adds its own discovery rate.
+EVERYONE_ACTIVE_AND_STAYING: dict[str, float] = {
+    "p_active_base": 1.0,
+    "engagement_founder": 1.0,
+    "engagement_join": 1.0,
+    "engagement_join_referral_bonus": 0.0,
+    "engagement_join_campaign_bonus": 0.0,
+    "engagement_learning_rate": 0.0,
+    "engagement_decay_per_day": 0.0,
+    "p_churn_max_per_day": 0.0,
+    "p_leave_drift_per_day": 0.0,
+    "p_mute_max_per_day": 0.0,
+    "p_return_per_day": 0.0,
+    "join_affinity_shape": 0.0,
+}

@@ -18,7 +18,7 @@ from scipy.optimize import curve_fit
 
 from sim.config import SimConfig
 from sim.runner import run
-from sim.validation.base import PatternResult, Size
+from sim.validation.base import EVERYONE_ACTIVE_AND_STAYING, PatternResult, Size
 
 P_PER_DAY, Q_PER_DAY = 0.003, 0.038
 SOURCE = "Bass 1969; Sultan, Farley & Lehmann 1990 (mean p ~ 0.03, q ~ 0.38 per period)"
@@ -45,22 +45,9 @@ def mean_field_config(seed: int, n_people: int = 20_000, days: int = 200) -> Sim
             "network": {"kind": "complete", "n_people": n_people},
             "founders": {"n_founders": max(1, n_people // 1000), "placement": "random"},
             "staff": {"n_experts": 0, "n_moderators": 0, "n_growth_officers": 0},
-            "member": {
-                # everyone who is in stays in and is active every day
-                "p_active_base": 1.0,
-                "engagement_founder": 1.0,
-                "engagement_join": 1.0,
-                "engagement_join_referral_bonus": 0.0,
-                "engagement_join_campaign_bonus": 0.0,
-                "engagement_learning_rate": 0.0,
-                "engagement_decay_per_day": 0.0,
-                "p_churn_max_per_day": 0.0,
-                "p_leave_drift_per_day": 0.0,
-                "p_mute_max_per_day": 0.0,
-                "p_return_per_day": 0.0,
-                "p_discover_per_day": P_PER_DAY,
-                "join_affinity_shape": 0.0,  # everyone equally likely to adopt, as Bass assumes
-            },
+            # everyone who is in stays in and is active every day; everyone equally likely to adopt,
+            # as Bass assumes
+            "member": {**EVERYONE_ACTIVE_AND_STAYING, "p_discover_per_day": P_PER_DAY},
             "moderation": {"incidents_per_100_members_per_day": 0.0},  # no toxicity to thin visits
             "policy": {
                 "acquisition": {"name": "none"},

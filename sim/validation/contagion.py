@@ -27,7 +27,7 @@ from sim.network import build_graph
 from sim.population import NEVER, Channel
 from sim.rng import RngStreams
 from sim.runner import run
-from sim.validation.base import PatternResult, Size
+from sim.validation.base import EVERYONE_ACTIVE_AND_STAYING, PatternResult, Size
 
 BETA = 0.05  # per tie and day: half the people infected by about day 11, all by about day 46
 N_PEOPLE = 2_000
@@ -68,22 +68,8 @@ def si_config(
                 "n_growth_officers": 0,
                 "n_event_planners": 0,
             },
-            "member": {
-                # every member visits every day with engagement 1 and stays
-                "p_active_base": 1.0,
-                "engagement_founder": 1.0,
-                "engagement_join": 1.0,
-                "engagement_join_referral_bonus": 0.0,
-                "engagement_join_campaign_bonus": 0.0,
-                "engagement_learning_rate": 0.0,
-                "engagement_decay_per_day": 0.0,
-                "p_churn_max_per_day": 0.0,
-                "p_leave_drift_per_day": 0.0,
-                "p_mute_max_per_day": 0.0,
-                "p_return_per_day": 0.0,
-                "p_discover_per_day": 0.0,  # no joins but by word of mouth
-                "join_affinity_shape": 0.0,  # affinity 1 for everyone
-            },
+            # every member visits every day with engagement 1 and stays; no joins but by word of mouth
+            "member": {**EVERYONE_ACTIVE_AND_STAYING, "p_discover_per_day": 0.0},
             "moderation": {"incidents_per_100_members_per_day": 0.0},
             "groups": {"capacity": 10 * n},  # one group holds everybody
             "policy": {
