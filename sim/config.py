@@ -69,14 +69,15 @@ class NetworkConfig:
         "100 friends (more for fewer friends); the knowledge_circle scenario uses 0.5 (about 0.18)",
     )
     n_segments: int = param(
-        4, lo=1, hi=1000, help="sbm: number of population segments",
-        source="assumption: a few distinct audiences (cities, interest groups), so that reaching a "
-        "second one is a visible step (lifecycle.expansion_min_segments = 2)",
+        1, lo=1, hi=1000, help="population segments (audiences: cities, interest circles), each its own graph",
+        source="setting: one audience by default; a scenario whose operator can move into new audiences "
+        "splits the population (brand_community: 5), and `network=sbm` uses 4. The acquisition policy's "
+        "`audiences` says how many of them campaigns and organic discovery reach",
     )
     segment_mixing: float = param(
-        0.05, lo=0.0, hi=1.0, help="sbm: share of a person's ties that cross segments",
-        source="assumption: segments nearly closed (1 tie in 20 crosses), so word of mouth crosses "
-        "into another segment slowly and a foothold there marks expansion",
+        0.05, lo=0.0, hi=1.0, help="share of a person's ties that reach into another segment",
+        source="assumption: segments nearly closed (1 tie in 20 crosses), so word of mouth leaks into an "
+        "audience the operator has not opened only slowly, and opening it is a visible step",
     )
     path: str = param(
         "", help="file: edge-list (.txt/.csv/.edges) or GraphML (.graphml) path",
@@ -317,5 +318,10 @@ def _check_cross_field(cfg: SimConfig) -> None:
             f"or at least {acquisition.AFFINITY_SHAPE_MIN}"
         )
     check_playbook(cfg)
-    if net.kind == "sbm" and net.n_segments > net.n_people:
+    if net.n_segments > 1 and net.kind in ("complete", "file"):
+        raise ConfigError(
+            f"network.n_segments = {net.n_segments} needs a generated graph (holme_kim, scale_free, small_world, "
+            f"sbm); network.kind = {net.kind} has no segments"
+        )
+    if net.n_segments > net.n_people:
         raise ConfigError(f"network.n_segments = {net.n_segments} is larger than network.n_people = {net.n_people}")

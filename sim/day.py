@@ -335,13 +335,18 @@ class DayPhases:
         m, table, xp, invited, t = self.cfg.member, self.table, self.backend.xp, today.invited, self.state.tally
         if invited is not None and len(invited.joiners):
             self._admit_referred(today)
-        n_eligible = table.n - self.state.count.ever_joined  # people who never joined
+        reach_end = self._reach_end()  # the audiences the channels reach are rows 0..reach_end
+        if reach_end == table.n:
+            n_eligible = table.n - self.state.count.ever_joined  # people who never joined
+        else:
+            n_eligible = reach_end - int(xp.count_nonzero(table.joined_day[:reach_end] != NEVER))
         p_campaign, p_organic = acquisition.base_chances(
-            t.campaign_reach, n_eligible, self.cfg.policy.acquisition.p_convert, m.p_discover_per_day
+            t.campaign_reach, reach_end, self.cfg.policy.acquisition.p_convert, m.p_discover_per_day
         )
         bound = min(1.0, (p_campaign + p_organic) * self.affinity_max)  # nobody's chance is higher
-        if bound > 0:
-            rows, u = acquisition.candidates(table.joined_day, bound, n_eligible, self.streams.day("acquisition", self.state.day),
+        if bound > 0 and n_eligible > 0:
+            rows, u = acquisition.candidates(table.joined_day[:reach_end], bound, n_eligible,
+                                             self.streams.day("acquisition", self.state.day),
                                              self.streams.rows("acquisition", self.state.day), xp)
             campaign, organic = acquisition.joiners(rows, u, table.affinity[rows], p_campaign, p_organic)
             today.joined.append(self._admit(campaign, Channel.CAMPAIGN, m.engagement_join + m.engagement_join_campaign_bonus))
@@ -349,6 +354,14 @@ class DayPhases:
         if m.p_return_per_day > 0:
             today.joined.append(self._return(today))
         today.members_end = xp.concatenate([today.staying, *(xp.asarray(rows) for rows in today.joined)])
+
+    def _reach_end(self) -> int:
+        """The end of the rows the community's own channels reach: segments are consecutive blocks
+        of rows, and the acquisition policy's `audiences` opens the first k (0: all)."""
+        k, segment = self.cfg.policy.acquisition.audiences, self.graph.host.segment
+        if k == 0 or segment is None:
+            return self.table.n
+        return int(np.searchsorted(segment, k))
 
     def _admit_referred(self, today: Today) -> None:
         """Seat the people today's shares brought in; credit their inviters (rewards, invite-N tasks);

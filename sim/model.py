@@ -20,7 +20,7 @@ from sim.agents import (
 from sim.backend import get_backend
 from sim.config import ConfigError, SimConfig
 from sim.day import DayPhases
-from sim.lifecycle import Stage, StageSnapshot, next_stage, snapshot
+from sim.lifecycle import Stage, StageSnapshot, explain, next_stage, snapshot
 from sim.mechanics import (
     engagement,
 )
@@ -176,24 +176,17 @@ class CommunityModel(DayPhases, StaffRoster, mesa.Model):
     def _update_stage(self) -> None:
         """Run the stage detector on today's window; on a change, log it and apply the playbook."""
         s, lc = self.state, self.cfg.lifecycle
-        snap = snapshot(lambda name: self.recorder.column(name, s.day), lc.window_days, self.groups.n_with_members, self.segments_reached())
+        snap = snapshot(lambda name: self.recorder.column(name, s.day), lc.window_days, s.stage_since)
         new = next_stage(s.stage, s.day - s.stage_since, snap, lc, s.last_healthy)
         if new != s.stage:
+            why = explain(new, snap, lc, previous=s.stage)
             if new != Stage.DECLINE:
                 s.last_healthy = new
             s.stage, s.stage_since = new, s.day
             s.stage_log.append(StageSpell(new, s.day, snap))
-            s.log("stage", new.label, {"stage": new.name})
+            s.log("stage", new.label, {"stage": new.name, "why": why})
             self._apply_playbook(new)
         self.recorder.set(s.day, "stage", int(s.stage))
-
-    def segments_reached(self) -> int:
-        """Population segments (sbm graphs) holding at least the foothold share of members."""
-        count = self.state.count
-        if self.graph.segment is None or not count.members:
-            return 1
-        per_segment = np.bincount(self.graph.segment[self.backend.to_numpy(self.table.member_rows())])
-        return int(np.count_nonzero(per_segment >= self.cfg.lifecycle.segment_foothold_share * count.members))
 
     def _apply_playbook(self, stage: Stage) -> None:
         """Switch to the policies, staff and group rules the playbook gives for `stage`."""

@@ -259,19 +259,57 @@ def small_world(n: int, mean_degree: int, p_rewire: float, rng: np.random.Genera
     """Watts-Strogatz: a ring where each person knows mean_degree/2 neighbours on each side, with
     each tie rewired to a random person with probability p_rewire (vectorised; rare duplicate ties
     created by rewiring are dropped)."""
+    return SocialGraph.from_edges(n, *_small_world_edges(n, mean_degree, p_rewire, rng))
+
+
+def _small_world_edges(n: int, mean_degree: int, p_rewire: float, rng: np.random.Generator):
     half = max(1, mean_degree // 2)
     idx = np.int32 if n + half < 2**31 else np.int64  # int32 halves the build's memory
     src = np.repeat(np.arange(n, dtype=idx), half)
     dst = (src + np.tile(np.arange(1, half + 1, dtype=idx), n)) % n
     rewire = rng.random(len(src)) < p_rewire
     dst[rewire] = rng.integers(0, n, int(rewire.sum()))
-    return SocialGraph.from_edges(n, src, dst)
+    return src, dst
+
+
+def equal_segments(n: int, n_segments: int) -> np.ndarray:
+    """Every person's segment: `n_segments` consecutive blocks of (nearly) equal size."""
+    return (np.arange(n, dtype=np.int64) * n_segments // n).astype(np.int32)
+
+
+def segmented(n: int, n_segments: int, mixing: float, edges_of, rng: np.random.Generator) -> SocialGraph:
+    """A population of `n_segments` audiences (cities, interest circles, customer bases), each
+    its own graph, with a share `mixing` of ties reaching into another segment.
+
+    Each segment's ties come from `edges_of(size, segment_index)` (the kind's generator on that
+    segment alone, numbered from 0); then each tie, with chance `mixing`, has its far end moved to
+    a random person of another segment. Degrees stay as generated, so the kind's shape (heavy
+    tails, clustering) holds within each segment.
+    """
+    segment = equal_segments(n, n_segments)
+    sizes = np.bincount(segment, minlength=n_segments)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    srcs, dsts = [], []
+    for b in range(n_segments):
+        src, dst = edges_of(int(sizes[b]), b)
+        srcs.append(np.asarray(src, dtype=np.int64) + starts[b])
+        dsts.append(np.asarray(dst, dtype=np.int64) + starts[b])
+    src, dst = np.concatenate(srcs), np.concatenate(dsts)
+    cross = np.flatnonzero(rng.random(len(src)) < mixing)
+    other = (segment[src[cross]] + rng.integers(1, n_segments, len(cross))) % n_segments
+    dst[cross] = starts[other] + (rng.random(len(cross)) * sizes[other]).astype(np.int64)
+    return SocialGraph.from_edges(n, src, dst, segment=segment)
+
+
+def _networkx_edges(graph: nx.Graph):
+    edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
+    return edges[:, 0], edges[:, 1]
 
 
 def block_model(n: int, mean_degree: int, n_segments: int, mixing: float, rng) -> SocialGraph:
     """Stochastic block model with equal segments: a person has on average mean_degree ties, a
     share `mixing` of them outside their own segment (sparse sampling of random pairs)."""
-    segment = (np.arange(n) * n_segments // n).astype(np.int32)
+    segment = equal_segments(n, n_segments)
     sizes = np.bincount(segment, minlength=n_segments)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     srcs, dsts = [], []
@@ -390,25 +428,38 @@ def build_graph(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
 
 
 def _shape(cfg: NetworkConfig) -> str:
-    if cfg.kind == "sbm":
-        return f", n_segments = {cfg.n_segments}, segment_mixing = {cfg.segment_mixing}"
+    segments = f", n_segments = {cfg.n_segments}, segment_mixing = {cfg.segment_mixing}" if cfg.n_segments > 1 else ""
     if cfg.kind == "small_world":
-        return f", p_rewire = {cfg.p_rewire}"
-    return ""
+        return f", p_rewire = {cfg.p_rewire}{segments}"
+    return segments
 
 
 def _generate(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
     n, k = cfg.n_people, cfg.mean_degree
     if cfg.kind == "complete":
         return SocialGraph(n, complete=True)
-    if cfg.kind == "small_world":
-        return small_world(n, k, cfg.p_rewire, streams.setup("network"))
     if cfg.kind == "sbm":
         return block_model(n, k, cfg.n_segments, cfg.segment_mixing, streams.setup("network"))
+    if cfg.kind not in ("small_world", "holme_kim", "scale_free"):
+        raise ConfigError(f"network.kind = {cfg.kind!r} is not a known graph")
     m = max(1, k // 2)  # each newcomer to the graph brings m ties: mean degree ~ 2m
-    seed = streams.int_seed("network")
-    if cfg.kind == "holme_kim":
-        return SocialGraph.from_networkx(nx.powerlaw_cluster_graph(n, m, cfg.p_triangle, seed=seed))
-    if cfg.kind == "scale_free":
+    if cfg.n_segments == 1:  # one audience: the kind's generator on everyone
+        if cfg.kind == "small_world":
+            return small_world(n, k, cfg.p_rewire, streams.setup("network"))
+        seed = streams.int_seed("network")
+        if cfg.kind == "holme_kim":
+            return SocialGraph.from_networkx(nx.powerlaw_cluster_graph(n, m, cfg.p_triangle, seed=seed))
         return SocialGraph.from_networkx(nx.barabasi_albert_graph(n, m, seed=seed))
-    raise ConfigError(f"network.kind = {cfg.kind!r} is not a known graph")
+    rng = streams.setup("network")
+    seeds = rng.integers(0, 2**31 - 1, cfg.n_segments)
+
+    def edges_of(size: int, b: int):
+        if cfg.kind == "small_world":
+            return _small_world_edges(size, k, cfg.p_rewire, np.random.default_rng(seeds[b]))
+        if size <= m:  # too small for the generator: a circle of friends
+            return np.arange(size - 1), np.arange(1, size)
+        if cfg.kind == "holme_kim":
+            return _networkx_edges(nx.powerlaw_cluster_graph(size, m, cfg.p_triangle, seed=int(seeds[b])))
+        return _networkx_edges(nx.barabasi_albert_graph(size, m, seed=int(seeds[b])))
+
+    return segmented(n, cfg.n_segments, cfg.segment_mixing, edges_of, rng)

@@ -24,7 +24,8 @@ def traits(n: int, member, streams: RngStreams) -> tuple[np.ndarray, np.ndarray 
 
 def founders(graph: SocialGraph, n_founders: int, placement: str, rng: np.random.Generator) -> np.ndarray:
     """Rows of the founders (种子用户): one circle of friends found breadth-first from a random
-    person (more circles if one is too small), or people scattered at random.
+    person (more circles if one is too small), or people scattered at random. In a population of
+    segments (audiences) the founders come from the first: the audience the community starts in.
 
     Args:
         graph: the social graph.
@@ -32,11 +33,14 @@ def founders(graph: SocialGraph, n_founders: int, placement: str, rng: np.random
         placement: "cluster" or "random" (a complete graph has no circles: random).
         rng: the `founders` setup generator.
     """
+    home = graph.n if graph.segment is None else int(np.searchsorted(graph.segment, 1))
+    if home < n_founders:
+        home = graph.n
     if placement == "random" or graph.complete:
-        return np.asarray(rng.choice(graph.n, size=n_founders, replace=False), dtype=np.int64)
+        return np.asarray(rng.choice(home, size=n_founders, replace=False), dtype=np.int64)
     rows, taken, tried = [], set(), set()
     while len(rows) < n_founders:
-        start = int(rng.integers(graph.n))
+        start = int(rng.integers(home if len(tried) < home else graph.n))
         if start in tried:
             continue
         tried.add(start)

@@ -201,11 +201,8 @@ class ReferenceModel(mesa.Model):
         for person in invited:
             person.answer_invitations()
         reach, p_convert = self.reach_today, self.cfg.policy.acquisition.p_convert
-        self.p_campaign_join = (
-            min(1.0, reach / self.never_joined) * p_convert
-            if reach > 0 and self.never_joined
-            else 0.0
-        )
+        audience = self.cfg.network.n_people  # reach lands on everyone alike, members included
+        self.p_campaign_join = min(1.0, reach / audience) * p_convert if reach > 0 and self.never_joined else 0.0
         people.shuffle_do("consider_joining")
         self._take_census()
         self.datacollector.collect(self)

@@ -1,8 +1,11 @@
 """Acquisition outside referral: organic discovery and paid campaigns.
 
 Organic: every person who can still join finds the community on a given day with a small
-probability. Campaigns: the growth officers' reach today is spread uniformly over those who can
-still join; a reached person joins with `p_convert`. Conversions are independent per person, so
+probability. Campaigns: the growth officers' reach today is spread uniformly over the audience in
+reach (the population segments the acquisition policy opens), members and former members
+included, since an ad cannot tell them apart; a reached person who never joined joins with
+`p_convert`. As the audience fills up, more of the reach lands on people who are already members,
+so a fixed budget brings fewer joins: with the affinity below, this is how an audience saturates. Conversions are independent per person, so
 the number of campaign joins is binomial around reach x p_convert. Every chance is scaled by the
 person's affinity for the community (mean 1): the most interested join first, so the pool left
 behind is harder to convert and growth slows as the interested part of the market is used up
@@ -94,13 +97,14 @@ def affinity_trait(shape: float, n: int, rng: np.random.Generator) -> np.ndarray
     return rng.gamma(shape, 1.0 / shape, n) if shape > 0 else None
 
 
-def base_chances(reach: float, n_eligible: int, p_convert: float, p_discover_per_day: float):
+def base_chances(reach: float, n_audience: int, p_convert: float, p_discover_per_day: float):
     """Today's base chances (before affinity) of joining through a campaign and organically.
 
-    The growth officers' reach is spread uniformly over the people who can still join, so a
-    person is reached with chance reach / n_eligible and then converts with `p_convert`.
+    The growth officers' reach is spread uniformly over the audience in reach (`n_audience`
+    people, whether or not they ever joined), so a person is reached with chance
+    reach / n_audience and, if they never joined, converts with `p_convert`.
     """
-    p_campaign = min(1.0, reach / n_eligible) * p_convert if reach > 0 and n_eligible else 0.0
+    p_campaign = min(1.0, reach / n_audience) * p_convert if reach > 0 and n_audience else 0.0
     return p_campaign, p_discover_per_day
 
 

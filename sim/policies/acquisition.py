@@ -40,6 +40,12 @@ class AcquisitionPolicyConfig:
         "makes 10 yuan per campaign join (see cost_per_reach); calibration recovers it from a daily "
         "series (docs/validation.md)",
     )
+    audiences: int = param(
+        0, lo=0, hi=1000, help="population segments the community's own channels reach (the first k); 0 = all",
+        source="setting: how many audiences (network.n_segments) campaigns and organic discovery reach, "
+        "opened in order; word of mouth follows ties into any segment. 0 (every segment) by default; "
+        "brand_community starts in 1 of 5 and its playbook opens more in 成熟期 MATURE",
+    )
     pulse_every_days: int = param(
         28, lo=1, hi=10_000, help="pulse: days between campaign bursts",
         source="assumption: a burst every four weeks, a monthly launch or promotion cycle",
