@@ -71,7 +71,7 @@ class NetworkConfig:
     n_segments: int = param(
         1, lo=1, hi=1000, help="population segments (audiences: cities, interest circles), each its own graph",
         source="setting: one audience by default; a scenario whose operator can move into new audiences "
-        "splits the population (brand_community: 5), and `network=sbm` uses 4. The acquisition policy's "
+        "splits the population (brand_community: 10, knowledge_circle: 4), and `network=sbm` uses 4. The acquisition policy's "
         "`audiences` says how many of them campaigns and organic discovery reach",
     )
     segment_mixing: float = param(

@@ -90,7 +90,7 @@ class LifecycleConfig:
         2 / 3, lo=0.0, hi=1.0, help="ACTIVE -> MATURE: joins over the window at most this share of their peak window",
         source="assumption: the audience within reach saturates when joins fall by a third from their "
         "four-week peak and stay there; a third is well beyond the window-to-window noise of a few "
-        "hundred joins (about 1/sqrt(joins)) and than a month of pulse campaigns moves it",
+        "hundred joins (about 1/sqrt(joins)), and a monthly campaign pulse falls inside every four-week window",
     )
     mature_max_growth_per_week: float = param(
         0.02, lo=0.0, hi=100.0, help="ACTIVE -> MATURE: weekly net growth below",

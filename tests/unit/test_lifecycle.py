@@ -1,10 +1,9 @@
 """The stage detector, table-driven: snapshot + current stage -> next stage."""
 
+import numpy as np
 import pytest
 
 from sim.config import LifecycleConfig
-import numpy as np
-
 from sim.lifecycle import Stage, StageSnapshot, explain, next_stage, snapshot, window_sums
 
 CFG = LifecycleConfig()
