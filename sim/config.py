@@ -247,6 +247,11 @@ class SimConfig:
         "cpu", choices=("cpu", "gpu"), help="array backend",
         source="setting: numpy on the CPU, or CuPy on a GPU for large populations",
     )
+    sources: dict = param(
+        {}, help="where a scenario preset's values come from: dotted key -> citation, 'assumption: <why>' or 'setting: <what>'",
+        source="setting: filled by the scenario presets (scenarios/*.yaml) and kept in the run's config.yaml, so a "
+        "run folder says where its numbers come from; the schema's own sources are in docs/parameters.md",
+    )
     network: NetworkConfig = field(default_factory=NetworkConfig)
     founders: FoundersConfig = field(default_factory=FoundersConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
@@ -318,10 +323,5 @@ def _check_cross_field(cfg: SimConfig) -> None:
             f"or at least {acquisition.AFFINITY_SHAPE_MIN}"
         )
     check_playbook(cfg)
-    if net.n_segments > 1 and net.kind in ("complete", "file"):
-        raise ConfigError(
-            f"network.n_segments = {net.n_segments} needs a generated graph (holme_kim, scale_free, small_world, "
-            f"sbm); network.kind = {net.kind} has no segments"
-        )
     if net.n_segments > net.n_people:
         raise ConfigError(f"network.n_segments = {net.n_segments} is larger than network.n_people = {net.n_people}")

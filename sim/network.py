@@ -416,6 +416,9 @@ def build_graph(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
     run's results would otherwise not show why.
     """
     if cfg.kind == "file":
+        if cfg.n_segments > 1:
+            print(f"note: network: a graph read from a file has no segments; network.n_segments = {cfg.n_segments} "
+                  "is not used and the community's channels reach everyone in it", file=sys.stderr)
         return read_graph_file(cfg.path)
     graph = _generate(cfg, streams)
     if graph.n_edges == 0:
@@ -436,8 +439,8 @@ def _shape(cfg: NetworkConfig) -> str:
 
 def _generate(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
     n, k = cfg.n_people, cfg.mean_degree
-    if cfg.kind == "complete":
-        return SocialGraph(n, complete=True)
+    if cfg.kind == "complete":  # segments are audiences only: word of mouth reaches everyone
+        return SocialGraph(n, complete=True, segment=equal_segments(n, cfg.n_segments) if cfg.n_segments > 1 else None)
     if cfg.kind == "sbm":
         return block_model(n, k, cfg.n_segments, cfg.segment_mixing, streams.setup("network"))
     if cfg.kind not in ("small_world", "holme_kim", "scale_free"):

@@ -7,9 +7,15 @@ parameter's default, range, meaning and source is documented in one place that c
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+
+import yaml
 
 from sim.config import SimConfig
+from sim.playbook import flatten
 from sim.schema import declared_fields
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def _rows():
@@ -41,7 +47,34 @@ def render() -> str:
     ]
     for key, default, allowed, meaning, source in _rows():
         lines.append(f"| `{key}` | `{default!r}` | {allowed} | {meaning} | {source} |")
+    lines += [
+        "",
+        "## Scenario presets",
+        "",
+        "What each preset in `scenarios/` sets on top of the defaults above, and where each value comes",
+        "from (the preset's `sources`, kept in every run's config.yaml). What a preset is calibrated to",
+        "is in scenarios/README.md.",
+    ]
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        values, sources = preset_values(path)
+        lines += ["", f"### `{path.stem}`", "", "| key | value | source |", "|---|---|---|"]
+        lines += [f"| `{k}` | `{v!r}` | {sources.get(k, '**missing**')} |" for k, v in values.items()]
     return "\n".join(lines) + "\n"
+
+
+def preset_values(path: Path) -> tuple[dict, dict]:
+    """The values a scenario preset sets, flat ({"network.n_people": 50000, "policy.referral.name":
+    "fission", "playbook": "flat", ...}), and its sources."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    values = {}
+    for item in data.pop("defaults", None) or []:
+        if isinstance(item, dict):
+            for group, option in item.items():
+                key = group.removeprefix("override ").strip("/").replace("/", ".")
+                values[f"{key}.name" if key.startswith("policy.") else key] = option
+    sources = data.pop("sources", None) or {}
+    values.update(flatten(data))
+    return values, sources
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def test_a_users_playbook_switches_policies_by_stage_like_a_built_in_one(myconf)
 
 
 def test_an_unknown_option_lists_the_users_options_with_the_built_in_ones(myconf, tmp_path):
-    allowed = "allowed: brand_community, classroom, fission_launch, knowledge_circle, my_circle, product_forum"
+    allowed = "allowed: brand_community, classroom, fission_launch, knowledge_circle, my_circle, product_forum, service_community"
     proc = community_sim(["-cd", "myconf", "scenario=my_circel"], tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [f"error: scenario=my_circel: no such option; {allowed}"]
