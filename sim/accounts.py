@@ -7,8 +7,8 @@ memory, a run folder on disk or a collected sweep.
 
 Formulas:
     ROI = (margin - cost) / cost over the run (margin: what the community keeps of its revenue).
-    payback day = the first day d >= 1 on which cumulative margin >= cumulative cost (> 0); None
-        when that never happens within the run.
+    payback day = the first day d >= 1 from which cumulative margin >= cumulative cost (> 0) on
+        every day to the end of the run; None when the run ends short of its cost.
     CAC per channel = what the channel spent / its joins: campaigns (campaign spend / campaign
         joins), referral (referral and fission rewards / referral joins), organic (nothing spent:
         0), blended (campaigns + rewards / all joins, founders apart).
@@ -36,20 +36,28 @@ DAYS_PER_MONTH = 30.0
 
 
 def payback_day(days, margin, cost) -> int | None:
-    """The first day on which the cumulative margin reaches the cumulative cost.
+    """The day from which the cumulative margin covers the cumulative cost for good.
+
+    The first day d >= 1 on which the cumulative margin reaches the cumulative cost and stays at or
+    above it on every later day of the run. "For good", because prepaid fees can lift the
+    cumulative margin above the cost on a launch day, before a year's salaries pull it back below.
 
     Args:
-        days: the day of each row (the run's day 0, before anything happened, may be among them).
+        days: the day of each row, ascending (the run's day 0, before anything happened, may be
+            among them).
         margin, cost: the margin and the cost of each day (yuan), in the same order.
 
     Returns:
-        That day, or None when the cumulative margin stays below the cumulative cost (or nothing
-        was ever spent) on every day from day 1 on.
+        That day, or None when the run ends with the cumulative margin below the cumulative cost
+        (or with nothing ever spent).
     """
     days, margin, cost = (np.asarray(a, dtype=float) for a in (days, margin, cost))
-    cum_margin, cum_cost = np.cumsum(margin), np.cumsum(cost)
-    hit = np.flatnonzero((days >= 1) & (cum_cost > 0) & (cum_margin >= cum_cost))
-    return int(days[hit[0]]) if hit.size else None
+    covered = (np.cumsum(margin) >= np.cumsum(cost)) & (np.cumsum(cost) > 0)
+    if not covered.size or not covered[-1]:
+        return None
+    behind = np.flatnonzero(~covered | (days < 1))  # days not covered (day 0 never counts)
+    first = behind[-1] + 1 if behind.size else 0
+    return int(days[first]) if first < len(days) else None
 
 
 def costs_by_kind(ts: pd.DataFrame) -> dict[str, float]:
