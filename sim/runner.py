@@ -196,8 +196,8 @@ def unit_economics_line(s: dict) -> str:
 
     ltv = s["ltv_yuan"]
     return (f"CAC {yuan(cac['blended'])} yuan (campaign {yuan(cac['campaign'])} · referral {yuan(cac['referral'])} · "
-            f"organic {yuan(cac['organic'])}) · margin {yuan(s['margin_per_member_month_yuan'])} yuan/member-month · "
-            f"LTV {yuan(ltv)} yuan over {s['expected_lifetime_months'] or 0:.0f} months"
+            f"organic {yuan(cac['organic'])}) · margin {yuan(s['margin_per_member_month_yuan'])}/member-month · "
+            f"LTV {yuan(ltv)} over {s['expected_lifetime_months'] or 0:.0f} months"
             + (f" · LTV/CAC {s['ltv_to_cac']:.1f}" if s["ltv_to_cac"] is not None else ""))
 
 
