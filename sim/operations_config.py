@@ -19,7 +19,7 @@ JOYCE_KRAUT_2006 = (
     "inside its tolerance but below the study's +12"
 )
 IHR360 = "community operator (社区/社群运营) salaries in ihr360 salary reports"
-EMPLOYER_COST = "employer cost is salary x 1.4-1.5 (practitioner rule of thumb, ../shared/EMPIRICAL_TARGETS.md)"
+EMPLOYER_COST = "employer cost is salary x 1.4-1.5 (a practitioner rule of thumb)"
 
 
 @dataclass(frozen=True)
@@ -202,13 +202,13 @@ class EconomicsConfig:
 
     expert_salary_per_month: float = param(
         12_300.0, lo=0.0, hi=1e9, help="monthly salary of one expert (yuan, before employer cost)",
-        source=f"Beijing community operator, about 12,300 yuan a month ({IHR360}); an expert who "
-        "writes the community's content is paid at least that",
+        source=f"assumption: a Beijing community operator's pay, about 12,300 yuan a month ({IHR360}); an "
+        "expert who writes the community's content is paid at least that",
     )
     moderator_salary_per_month: float = param(
         6_100.0, lo=0.0, hi=1e9, help="monthly salary of one moderator (yuan, before employer cost)",
-        source=f"community operator outside Beijing: Wuhan about 6,500, other cities 4,800-6,400 a month ({IHR360}); "
-        "assumption: 6,100, the middle of that range",
+        source=f"assumption: a community operator's pay outside Beijing, Wuhan about 6,500, other cities "
+        f"4,800-6,400 a month ({IHR360}); 6,100, within that range",
     )
     growth_officer_salary_per_month: float = param(
         9_100.0, lo=0.0, hi=1e9, help="monthly salary of one growth officer (yuan, before employer cost; campaigns apart)",
@@ -220,7 +220,7 @@ class EconomicsConfig:
     )
     employer_cost_factor: float = param(
         1.45, lo=1.0, hi=10.0, help="an employee's cost to the employer per yuan of salary (social insurance, housing fund, ...)",
-        source=f"{EMPLOYER_COST}; the middle, 1.45",
+        source=f"assumption: the middle of the rule that {EMPLOYER_COST}",
     )
     tools_cost_per_month: float = param(
         1_000.0, lo=0.0, hi=1e9, help="software subscriptions per month (yuan): an SCRM / 企业微信 tool",
@@ -233,7 +233,7 @@ class EconomicsConfig:
         help="chance an active member (a visitor that day) orders, before tier and referral multipliers",
         source="assumption: with about 15-20% of members active on a day this is 0.0045-0.006 orders per "
         "member per day (one order every 6 months or so), a quarter of a coffee chain's groups (about 0.02 "
-        "cups per member per day, Luckin case write-ups, ../shared/EMPIRICAL_TARGETS.md): a brand's goods "
+        "cups per member per day, Luckin case write-ups): a brand's goods "
         "are bought less often than coffee",
     )
     average_order_value: float = param(
