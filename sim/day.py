@@ -295,7 +295,7 @@ class DayPhases:
         """Visitors order (tiers and referral raise the rate); the orders' value is booked."""
         e, t, visitors = self.cfg.economics, self.state.tally, today.visitors
         u = self.streams.rows("purchase", self.state.day).uniform(visitors)
-        referred = None if e.referred_value_multiplier == 1 else self.table.channel[visitors] == Channel.REFERRAL
+        referred = None if e.referred_value_multiplier == 1 else self.table.channel[visitors] == int(Channel.REFERRAL)
         t.orders = economics.orders(u, e.p_order_per_active_day, self._tier_factors("purchase", visitors),
                                     referred, e.referred_value_multiplier)
         self._book_income(t.orders * e.average_order_value, 0.0)
