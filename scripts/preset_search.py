@@ -88,7 +88,7 @@ def main(argv=None) -> int:
             return 2
         paid = [r["payback_day"] for r in rows if r["payback_day"] is not None]
 
-        def m(k):
+        def m(k, rows=rows):
             v = [r[k] for r in rows]
             return f"{np.mean(v):.3f} [{min(v):.3f}-{max(v):.3f}]"
 

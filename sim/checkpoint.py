@@ -45,8 +45,9 @@ __all__ = ["CheckpointError", "Checkpointer", "ConfigError", "find", "is_done", 
 
 FORMAT = "community-sim checkpoint"
 # bump when the layout of the folder changes (3: the community state and the staff roster; 4: the manifest;
-# 5: member states (muted, last visit and post, fission campaigns) and the reactivation state)
-FORMAT_VERSION = 5
+# 5: member states (muted, last visit and post, fission campaigns) and the reactivation state;
+# 6: the day each member last paid a membership fee)
+FORMAT_VERSION = 6
 STATE_FILE, META_FILE, MANIFEST_FILE = "state.npz", "state.json", "MANIFEST.json"
 
 

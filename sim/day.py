@@ -67,7 +67,8 @@ class DayPhases:
         """A new day: the day's tally, today's members."""
         s = self.state
         s.day += 1
-        s.tally = DayTally(members_start=s.count.members, cost_staff=self._staff_cost())
+        s.tally = DayTally(members_start=s.count.members, cost_staff=self._staff_cost(),
+                           cost_tools=economics.tools_cost(self.cfg.economics))
         return Today(members=self.table.member_rows())
 
     def _staff_act(self, today: Today) -> None:
@@ -291,10 +292,47 @@ class DayPhases:
         return outcome
 
     def _buy(self, today: Today) -> None:
-        e, t = self.cfg.economics, self.state.tally
-        u = self.streams.rows("purchase", self.state.day).uniform(today.visitors)
-        t.purchases = economics.purchases(self._tier_factors("purchase", today.visitors), e.p_purchase_per_active_day, u)
-        t.revenue = t.purchases * e.average_order_value
+        """Visitors order (tiers and referral raise the rate); the orders' value is booked."""
+        e, t, visitors = self.cfg.economics, self.state.tally, today.visitors
+        u = self.streams.rows("purchase", self.state.day).uniform(visitors)
+        referred = None if e.referred_value_multiplier == 1 else self.table.channel[visitors] == int(Channel.REFERRAL)
+        t.orders = economics.orders(u, e.p_order_per_active_day, self._tier_factors("purchase", visitors),
+                                    referred, e.referred_value_multiplier)
+        self._book_income(t.orders * e.average_order_value, 0.0)
+
+    def _book_income(self, order_value: float, fees: float) -> None:
+        """Book order value and membership fees into today's revenue and margin."""
+        t = self.state.tally
+        t.revenue += order_value + fees
+        t.membership_fees += fees
+        t.margin += economics.margin(order_value, fees, self.cfg.economics)
+
+    def _collect_fees(self, rows) -> None:
+        """`rows` pay the membership fee today (nothing happens in a free community)."""
+        fee = self.cfg.economics.membership_fee
+        if fee <= 0 or not len(rows):
+            return
+        self.table.paid_day[rows] = self.state.day
+        self._book_income(0.0, len(rows) * fee)
+
+    def _lapse(self, rows, leaves):
+        """Paying members among `rows` whose period ended, and who are not leaving anyway, renew
+        (and pay) or lapse; returns the mask over `rows` of those who lapse (they leave), or None
+        (free community: no draws)."""
+        e, table, xp, day = self.cfg.economics, self.table, self.backend.xp, self.state.day
+        if e.membership_fee <= 0:
+            return None
+        paid = table.paid_day[rows]
+        due = xp.flatnonzero((paid != NEVER) & (day - paid >= e.membership_period_days) & ~leaves)
+        if not len(due):
+            return None
+        renew = economics.renewing(self.streams.rows("membership", day).uniform(rows[due]), e.p_renew)
+        self._collect_fees(rows[due[renew]])
+        lapsed = xp.zeros(len(rows), dtype=bool)
+        lapsed[due[~renew]] = True
+        self.state.tally.renewals = int(xp.count_nonzero(renew))
+        self.state.tally.lapses = len(due) - self.state.tally.renewals
+        return lapsed
 
     def _leave(self, today: Today) -> None:
         """Members leave (sim/mechanics/churn.py), then some of those who stay mute the group."""
@@ -316,6 +354,9 @@ class DayPhases:
         leaves, mutes = churn.leave_or_mute(hazard, muted, churn.mute_hazard(e, cfg.member, today.noise),
                                             cfg.member.leave_share_on_disinterest,
                                             self.streams.rows("churn", s.day).uniform(rows))
+        lapsed = self._lapse(rows, leaves)
+        if lapsed is not None:  # members who do not renew their paid membership leave
+            leaves, mutes = leaves | lapsed, mutes & ~lapsed
         today.leaving = leaving = rows[leaves]
         s.count.by_channel -= self.backend.to_numpy(xp.bincount(table.channel[leaving], minlength=len(Channel)))
         s.count.by_tier -= self.backend.to_numpy(xp.bincount(table.tier[leaving], minlength=len(Tier)))
@@ -407,6 +448,7 @@ class DayPhases:
         s.count.by_channel += self.backend.to_numpy(xp.bincount(table.channel[rows], minlength=len(Channel)))
         s.count.by_tier[Tier.NEWCOMER] += len(rows)
         s.tally.returns = len(rows)
+        self._collect_fees(rows)  # a former member pays again to come back
         return rows
 
     def _admit(self, rows, channel: Channel, start_engagement: float, preferred=None) -> np.ndarray:
@@ -424,6 +466,7 @@ class DayPhases:
         s.tally.joins[channel] += len(rows)
         if channel != Channel.FOUNDER:
             s.newcomers_waiting = np.concatenate([s.newcomers_waiting, rows])
+            self._collect_fees(self.backend.xp.asarray(rows))  # founders do not pay
         return rows
 
     def _seat(self, rows, preferred=None) -> np.ndarray:

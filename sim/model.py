@@ -56,12 +56,15 @@ class CommunityModel(DayPhases, StaffRoster, mesa.Model):
        (not while muted); first replies and answers add to it
     6. members share: word of mouth along every tie, and a fission campaign's poster
        (`referral.spread`)
-    7. members buy: visitors purchase (tiers raise the rate)
+    7. members buy: visitors order (tiers and having come by referral raise the rate); the order
+       value is booked at its gross margin (`economics.orders`)
     8. members leave or go quiet: `churn.leave_or_mute` (leaving for other reasons; losing
-       interest: a third leave, the rest mute)
+       interest: a third leave, the rest mute); in a paid community, members whose period ended
+       renew (and pay) or leave
     9. newcomers arrive: referral, campaign and organic joins (`acquisition.join_chance`), one
        channel per person in that order; they are seated in chat groups, and a new group opens
-       (seeded with core members) when all are full; former members come back
+       (seeded with core members) when all are full; former members come back; in a paid
+       community every joiner (founders apart) pays the membership fee
     10. points and tiers: members earn points and rise through the tiers
     11. staff end the day: experts take stock of their load (burnout; some quit), temporary
         contracts end, moderators are hired as the moderation policy asks

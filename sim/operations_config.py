@@ -18,6 +18,8 @@ JOYCE_KRAUT_2006 = (
     "ignored; size assumption: 0.15 gives +7.5 points in the model's check (docs/validation.md), "
     "inside its tolerance but below the study's +12"
 )
+IHR360 = "community operator (社区/社群运营) salaries in ihr360 salary reports"
+EMPLOYER_COST = "employer cost is salary x 1.4-1.5 (a practitioner rule of thumb)"
 
 
 @dataclass(frozen=True)
@@ -195,41 +197,76 @@ class InteractionConfig:
 
 @dataclass(frozen=True)
 class EconomicsConfig:
-    """Costs per role and the value active members bring."""
+    """What the community costs (staff on salary, tools, and the levers' own spending) and what its
+    members bring (orders at a gross margin, membership fees net of the platform's commission)."""
 
-    expert_cost_per_day: float = param(
-        400.0, lo=0.0, hi=1e9, help="cost of one expert per day (yuan; ~12,000 a month)",
-        source="assumption: about 12,000 yuan a month, a community operator's salary in Beijing "
-        "(about 12,300 in ihr360 salary reports); salary only, while employer cost is "
-        "1.4-1.5 times salary (560-600 a day). The default community costs about 0.53 M "
-        "yuan a year in staff and ads, below the 1-2 M a year of private-domain programmes under "
-        "100k users (见实 survey)",
+    expert_salary_per_month: float = param(
+        12_300.0, lo=0.0, hi=1e9, help="monthly salary of one expert (yuan, before employer cost)",
+        source=f"assumption: a Beijing community operator's pay, about 12,300 yuan a month ({IHR360}); an "
+        "expert who writes the community's content is paid at least that",
     )
-    moderator_cost_per_day: float = param(
-        200.0, lo=0.0, hi=1e9, help="cost of one moderator per day (yuan)",
-        source="assumption: about 6,100 yuan a month, a community operator's salary outside Beijing "
-        "(Wuhan about 6,500, other cities 4,800-6,400 in ihr360 salary reports); salary "
-        "only (employer cost 280-300 a day)",
+    moderator_salary_per_month: float = param(
+        6_100.0, lo=0.0, hi=1e9, help="monthly salary of one moderator (yuan, before employer cost)",
+        source=f"assumption: a community operator's pay outside Beijing, Wuhan about 6,500, other cities "
+        f"4,800-6,400 a month ({IHR360}); 6,100, within that range",
     )
-    growth_officer_cost_per_day: float = param(
-        300.0, lo=0.0, hi=1e9, help="cost of one growth officer per day (yuan), campaigns not included",
-        source="assumption: about 9,100 yuan a month, between a moderator's and an expert's pay; "
-        "salary only (employer cost 420-450 a day)",
+    growth_officer_salary_per_month: float = param(
+        9_100.0, lo=0.0, hi=1e9, help="monthly salary of one growth officer (yuan, before employer cost; campaigns apart)",
+        source=f"assumption: between a moderator's and an expert's pay ({IHR360}: 6,100-12,300)",
     )
-    event_planner_cost_per_day: float = param(
-        250.0, lo=0.0, hi=1e9, help="cost of one event planner per day (yuan), events not included",
-        source="assumption: about 7,600 yuan a month, a little above a moderator's pay; salary only "
-        "(employer cost 350-375 a day)",
+    event_planner_salary_per_month: float = param(
+        7_600.0, lo=0.0, hi=1e9, help="monthly salary of one event planner (yuan, before employer cost; events apart)",
+        source=f"assumption: a little above a moderator's pay ({IHR360}: 4,800-6,500 outside Beijing)",
     )
-    p_purchase_per_active_day: float = param(
-        0.01, lo=0.0, hi=1.0, help="chance an active member buys on a visit (before tier multipliers)",
-        source="assumption: one visit in a hundred ends in a purchase; the default community makes "
-        "about 0.003 purchases per member per day, below a coffee chain's groups (about 0.02 cups per "
-        "member per day, Luckin case write-ups), since a brand's goods are "
-        "bought less often than coffee",
+    employer_cost_factor: float = param(
+        1.45, lo=1.0, hi=10.0, help="an employee's cost to the employer per yuan of salary (social insurance, housing fund, ...)",
+        source=f"assumption: the middle of the rule that {EMPLOYER_COST}",
+    )
+    tools_cost_per_month: float = param(
+        1_000.0, lo=0.0, hi=1e9, help="software subscriptions per month (yuan): an SCRM / 企业微信 tool",
+        source="assumption: an SCRM tool on 企业微信 (group management, welcome messages, tagging) for a small "
+        "team costs some thousands to about 20,000 yuan a year at vendors' list prices; 12,000 a year, "
+        "a few per cent of the staff cost",
+    )
+    p_order_per_active_day: float = param(
+        0.03, lo=0.0, hi=1.0,
+        help="chance an active member (a visitor that day) orders, before tier and referral multipliers",
+        source="assumption: with about 15-20% of members active on a day this is 0.0045-0.006 orders per "
+        "member per day (one order every 6 months or so), a quarter of a coffee chain's groups (about 0.02 "
+        "cups per member per day, Luckin case write-ups): a brand's goods "
+        "are bought less often than coffee",
     )
     average_order_value: float = param(
-        80.0, lo=0.0, hi=1e9, help="value of one purchase (yuan)",
-        source="assumption: a typical online order of a consumer brand; with the purchase rate about "
-        "0.2 yuan of revenue per member per day in the default community",
+        80.0, lo=0.0, hi=1e9, help="value of one order (yuan)",
+        source="assumption: a typical online order of a consumer brand (a few packs of snacks or a small "
+        "gift box)",
+    )
+    gross_margin: float = param(
+        0.3, lo=0.0, hi=1.0, help="share of an order's value kept after the cost of the goods",
+        source="assumption: consumer snack brands report gross margins of about 25-35% (三只松鼠, 良品铺子, "
+        "盐津铺子 annual reports); 0.3",
+    )
+    referred_value_multiplier: float = param(
+        1.16, lo=0.0, hi=100.0, help="order rate of members who came by referral, relative to others",
+        source="Schmitt, Skiera & Van den Bulte 2011, J Marketing 75(1): referred customers are worth at "
+        "least 16% more (bank customers, ~33 months)",
+    )
+    membership_fee: float = param(
+        0.0, lo=0.0, hi=1e9, help="fee a joining member pays per membership period (yuan; 0: a free community)",
+        source="setting: a free community (brand groups are free to join); paid circles set it (knowledge_circle)",
+    )
+    membership_period_days: int = param(
+        365, lo=1, hi=100_000, help="days one membership fee covers",
+        source="setting: a year, as paid circles (知识星球) sell memberships",
+    )
+    p_renew: float = param(
+        0.63, lo=0.0, hi=1.0,
+        help="share of paying members who renew at the end of a period (the others leave); only with a fee",
+        source="Fader & Hardie 2007, J Interactive Marketing 21(1): 63.1% of a subscription's 'regular' "
+        "segment renew after the first year",
+    )
+    platform_fee_share: float = param(
+        0.0, lo=0.0, hi=1.0, help="share of membership fees the hosting platform keeps (its commission)",
+        source="setting: no platform takes a cut of a free community's (zero) fees; paid circles set it "
+        "(knowledge_circle)",
     )

@@ -2,7 +2,7 @@
 
 Row i is person i of the social graph, member or not. Every fact about a person lives in exactly
 one array here (struct of arrays); mechanics read and write whole arrays, and `Member` agents are
-handles onto rows. About 70 bytes per person.
+handles onto rows. About 75 bytes per person.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ class MemberTable:
         reached_in: the last fission campaign whose poster reached this person (0 if none).
         shared_in: the last fission campaign whose poster this member shared (0 if none).
         task_joins: joins credited to the member in the current fission campaign (invite-N task).
+        paid_day: day the member last paid a membership fee (NEVER if never: founders, free communities).
     """
 
     def __init__(self, n: int, xp=np):
@@ -117,6 +118,7 @@ class MemberTable:
         self.reached_in = xp.zeros(n, dtype=np.int16)
         self.shared_in = xp.zeros(n, dtype=np.int16)
         self.task_joins = xp.zeros(n, dtype=np.int16)
+        self.paid_day = xp.full(n, NEVER, dtype=np.int32)
 
     def member_rows(self):
         """Rows of today's members, sorted (on the table's device)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from sim import accounts
 from sim.checkpoint import Checkpointer
 from sim.config import SimConfig
 from sim.dashboard import save_dashboard
@@ -144,15 +145,14 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "posts_member_total": posts_m,
         "member_content_share": round(posts_m / (posts_m + posts_e), 4) if posts_m + posts_e else 0.0,
         "cost_total_yuan": round(cost_total, 2),
-        "cost_by_kind_yuan": {k: round(float(ts[c].sum()), 2) for k, c in (
-            ("staff", "cost_staff"), ("campaigns", "campaign_spend"), ("referral_rewards", "referral_rewards"),
-            ("vip_perks", "cost_perks"), ("events", "cost_events"), ("reactivation", "cost_reactivation"))},
+        "cost_by_kind_yuan": {k: round(v, 2) for k, v in accounts.costs_by_kind(ts).items()},
         "cost_per_member_yuan": round(cost_total / final["members"], 2) if final["members"] else None,
         "cost_per_acquired_member_yuan": _ratio(ts["campaign_spend"].sum() + ts["referral_rewards"].sum(), acquired),
         "cost_per_retained_member_yuan": _ratio(cost_total, final["members"]),
         "revenue_total_yuan": round(revenue, 2),
         "arpu_per_month_yuan": _ratio(revenue * 30.0 / max(len(ts) - 1, 1), ts["members"][1:].mean()),
-        "roi": _ratio(revenue - cost_total, cost_total, digits=4),
+        "roi": _ratio(float(ts["margin"].sum()) - cost_total, cost_total, digits=4),
+        **accounts.accounts(ts),
         "reached_share": round(float(final["reached_share"]), 4),
         "stage_final": reached[-1].name,
         "stage_final_zh": reached[-1].zh,
@@ -172,6 +172,33 @@ def first_days(stages: pd.DataFrame) -> dict:
 
 def _ratio(num: float, den: float, digits: int = 2) -> float | None:
     return round(float(num) / float(den), digits) if den else None
+
+
+def payback_line(s: dict) -> str:
+    """When the community pays back, or that it never does and which cost dominates."""
+    dominant = s["cost_dominant"]
+    if s["payback_day"] is not None:
+        return f"day {s['payback_day']}"
+    covers = f"margin covers {s['margin_share_of_cost']:.0%} of cost" if s["margin_share_of_cost"] is not None else "no cost"
+    line = f"never pays back in {s['days']} days: {covers}"
+    if dominant:
+        kind = dominant["kind"].replace("_", " ")
+        line += f"; {kind} {'is' if kind == 'reactivation' else 'are'} {dominant['share']:.0%} of cost"
+    return line
+
+
+def unit_economics_line(s: dict) -> str:
+    """CAC by channel, margin per member-month, LTV and LTV/CAC."""
+    cac = s["cac_yuan"]
+
+    def yuan(x):
+        return "-" if x is None else f"{x:,.1f}"
+
+    ltv = s["ltv_yuan"]
+    return (f"CAC {yuan(cac['blended'])} yuan (campaign {yuan(cac['campaign'])} · referral {yuan(cac['referral'])} · "
+            f"organic {yuan(cac['organic'])}) · margin {yuan(s['margin_per_member_month_yuan'])}/member-month · "
+            f"LTV {yuan(ltv)} over {s['expected_lifetime_months'] or 0:.0f} months"
+            + (f" · LTV/CAC {s['ltv_to_cac']:.1f}" if s["ltv_to_cac"] is not None else ""))
 
 
 def write_run_folder(result: RunResult, out: Path, timings: dict) -> Path:
@@ -214,9 +241,11 @@ def format_summary(summary: dict, out_dir: Path | None = None) -> str:
         + (f" · {s['returns_total']:,} came back" if s["returns_total"] else ""),
         f"  content                   {s['posts_member_total']:,} member posts · {s['posts_expert_total']:,} expert posts"
         f" (member share {s['member_content_share']:.0%})",
-        f"  cost · revenue            {s['cost_total_yuan']:,.0f} yuan · {s['revenue_total_yuan']:,.0f} yuan"
-        + (f" · ROI {s['roi']:+.0%}" if s["roi"] is not None else "")
+        f"  cost · revenue · margin   {s['cost_total_yuan']:,.0f} yuan · {s['revenue_total_yuan']:,.0f} yuan · "
+        f"{s['margin_total_yuan']:,.0f} yuan" + (f" · ROI {s['roi']:+.0%}" if s["roi"] is not None else "")
         + (f" · {s['cost_per_retained_member_yuan']:,.0f} yuan per retained member" if s["cost_per_retained_member_yuan"] else ""),
+        f"  payback                   {payback_line(s)}",
+        f"  per member                {unit_economics_line(s)}",
         f"  stage reached             {s['stage_final_zh']} {s['stage_final']}  ({stages})",
     ]
     if out_dir is not None:

@@ -71,12 +71,17 @@ class DayTally:
     event_attendees: int = 0
     ties_formed: int = 0
     experts_quit: int = 0
-    purchases: int = 0
-    revenue: float = 0.0
+    orders: int = 0
+    membership_fees: float = 0.0  # fees paid today (joins and renewals)
+    renewals: int = 0
+    lapses: int = 0  # paying members who did not renew and left (in `leaves` too)
+    revenue: float = 0.0  # order value + membership fees
+    margin: float = 0.0  # order value x gross margin + fees less the platform's share
     campaign_reach: float = 0.0
     campaign_spend: float = 0.0
     referral_rewards: float = 0.0
     cost_staff: float = 0.0
+    cost_tools: float = 0.0
     cost_perks: float = 0.0
     cost_events: float = 0.0
     experts: int = 0  # on staff at the end of the day
@@ -110,8 +115,8 @@ class DayTally:
     @property
     def cost_total(self) -> float:
         """Every cost of the day (yuan)."""
-        return (self.campaign_spend + self.referral_rewards + self.cost_staff + self.cost_perks + self.cost_events
-                + self.cost_reactivation)
+        return (self.campaign_spend + self.referral_rewards + self.cost_staff + self.cost_tools + self.cost_perks
+                + self.cost_events + self.cost_reactivation)
 
 
 @dataclass(frozen=True)

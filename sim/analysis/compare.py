@@ -189,13 +189,14 @@ def write_outputs(c: Comparison, out: Path, title: str, level: float = 0.95) -> 
         "which it did better, with the seeds where the two were equal given as ties. n counts the seeds that produced a value (a stage not reached gives none).",
     ]
     notes = [
-        "Days to a stage count only the seeds that reached it (n); a difference in n matters as much as "
-        "a difference in days.",
-        "Cost is every cost the model counts (the `cost` metric: staff, campaigns, referral rewards, perks, "
-        "events); ROI is (revenue - cost) / cost with the model's revenue (members' purchases).",
+        "Days to a stage, and the payback day, count only the seeds that reached it (n); a difference in n "
+        "matters as much as a difference in days.",
+        "Cost is every cost the model counts (the `cost` metric: staff, tools, campaigns, referral rewards, "
+        "perks, events, reactivation); ROI is (margin - cost) / cost with the model's margin (members' orders "
+        "at the gross margin, membership fees less the platform's share).",
     ]
     if c.kpi_runs["roi"].isna().all():
-        notes.append("ROI is empty: these runs record no revenue (or no cost) to compute it from.")
+        notes.append("ROI is empty: these runs record no margin (or no cost) to compute it from.")
     figures = {"kpis_over_time": plot_time_bands(c.daily, "arm", level),
                "stage_timing": plot_stage_timing(c.kpi_runs, "arm", level)}
     return write_report(out, title, intro, formatted(c), figures, notes)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim import accounts
 from sim.lifecycle import Stage
 
 RECENT_DAYS = 28  # "recent" averages use the last four weeks, as the run summary does
@@ -74,11 +75,22 @@ def days_to_stage(ts: pd.DataFrame, stage: Stage) -> float:
 
 
 def roi(ts: pd.DataFrame) -> float:
-    """(revenue - cost) / cost over the run; NaN without cost or without a revenue column."""
-    cost = cost_total(ts)
-    if "revenue" not in ts or not cost:
+    """(margin - cost) / cost over the run; NaN without cost or without a margin column."""
+    return accounts.roi(ts)
+
+
+def total_of(column: str) -> Callable[[pd.DataFrame], float]:
+    """The run's total of a daily column; NaN when the series lacks it (a run of an older model)."""
+    return lambda ts: float(ts[column].sum()) if column in ts else float("nan")
+
+
+def payback_day(ts: pd.DataFrame) -> float:
+    """Day from which cumulative margin covers cumulative cost for good (sim/accounts.py); NaN when
+    the run ends short of its cost, or lacks a margin column."""
+    if "margin" not in ts:
         return float("nan")
-    return (float(ts["revenue"].sum()) - cost) / cost
+    day = accounts.payback_day(ts["day"], ts["margin"], ts["cost"])
+    return float("nan") if day is None else float(day)
 
 
 def standard_kpis() -> tuple[Kpi, ...]:
@@ -95,7 +107,12 @@ def standard_kpis() -> tuple[Kpi, ...]:
         Kpi("cost_total", "total cost over the run", "yuan", False, cost_total),
         Kpi("cost_per_retained_member", "cost per member at the end", "yuan/person", False,
             cost_per_retained_member),
-        Kpi("roi", "return on cost: (revenue - cost) / cost", "ratio", True, roi),
+        Kpi("revenue", "revenue over the run: orders + membership fees", "yuan", True, total_of("revenue")),
+        Kpi("margin", "margin over the run: order value x gross margin + fees less the platform's share", "yuan",
+            True, total_of("margin")),
+        Kpi("roi", "return on cost: (margin - cost) / cost", "ratio", True, roi),
+        Kpi("payback_day", "day from which cumulative margin covers cumulative cost (NaN: never pays back in the run)",
+            "days", False, payback_day),
     ]
     for stage in HEALTHY_STAGES:
         kpis.append(Kpi(f"days_to_{stage.name}", f"days to reach {stage.zh} {stage.name}", "days", False,

@@ -132,11 +132,16 @@ def test_costs_and_revenue_add_up_every_day(small_config):
                                   "policy.referral.reward_per_join": 5.0, "staff.n_event_planners": 1,
                                   "policy.events.name": "offline"})
     ts = run(cfg).timeseries
-    parts = ts[["cost_staff", "campaign_spend", "referral_rewards", "cost_perks", "cost_events"]].sum(axis=1)
+    parts = ts[["cost_staff", "cost_tools", "campaign_spend", "referral_rewards", "cost_perks", "cost_events",
+                "cost_reactivation"]].sum(axis=1)
     assert np.allclose(ts["cost"], parts)
-    assert np.allclose(ts["revenue"], ts["purchases"] * cfg.economics.average_order_value)
     e = cfg.economics
-    assert ts.loc[1, "cost_staff"] == 2 * e.expert_cost_per_day + e.moderator_cost_per_day + e.growth_officer_cost_per_day + e.event_planner_cost_per_day
+    order_value = ts["orders"] * e.average_order_value
+    assert np.allclose(ts["revenue"], order_value + ts["membership_fees"])
+    assert np.allclose(ts["margin"], order_value * e.gross_margin + ts["membership_fees"] * (1 - e.platform_fee_share))
+    salaries = 2 * e.expert_salary_per_month + e.moderator_salary_per_month + e.growth_officer_salary_per_month \
+        + e.event_planner_salary_per_month
+    assert ts.loc[1, "cost_staff"] == pytest.approx(salaries * e.employer_cost_factor * 12 / 365)
     # rewards are paid per referral join, except beyond an inviter's cap
     assert 0 < ts["referral_rewards"].sum() <= ts["joins_referral"].sum() * 5.0
 

@@ -44,7 +44,7 @@ def edit_record(folder, **changes) -> None:
 
 def test_the_manifest_lists_and_hashes_every_file_of_the_checkpoint(saved):
     listing = json.loads((saved / "MANIFEST.json").read_text())
-    assert listing["format_version"] == checkpoint.FORMAT_VERSION == 5
+    assert listing["format_version"] == checkpoint.FORMAT_VERSION == 6
     assert sorted(listing["files"]) == sorted(p.name for p in saved.iterdir() if p.name not in ("MANIFEST.json", "DONE"))
     assert all(len(entry["blake2b"]) == 32 for entry in listing["files"].values())
     assert checkpoint.load(saved).day == 8

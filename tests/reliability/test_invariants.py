@@ -49,7 +49,8 @@ SHARES = (
     "expert_burnout",
     "group_active_share_min",
 )
-COSTS = ("cost_staff", "campaign_spend", "referral_rewards", "cost_perks", "cost_events", "cost_reactivation")
+COSTS = ("cost_staff", "cost_tools", "campaign_spend", "referral_rewards", "cost_perks", "cost_events",
+         "cost_reactivation")
 
 
 def check_member_table(model: CommunityModel) -> None:
@@ -103,6 +104,8 @@ def check_books(ts: pd.DataFrame, n_founders: int) -> None:
     by_tier = ts[["members_newcomer", "members_regular", "members_core", "members_vip"]].sum(axis=1)
     assert (ts["members"] == by_channel).all() and (ts["members"] == by_tier).all()
     assert np.allclose(ts["cost"], ts[list(COSTS)].sum(axis=1), rtol=1e-9, atol=1e-6)
+    assert (ts["membership_fees"] <= ts["revenue"] + 1e-6).all() and (ts["margin"] <= ts["revenue"] + 1e-6).all()
+    assert (ts["lapses"] <= ts["leaves"]).all()
     assert (
         ts["reached_share"].diff().iloc[1:] >= 0
     ).all()  # nobody is un-reached (ever joined only grows)
