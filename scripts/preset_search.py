@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sim.accounts import payback_day  # noqa: E402
 from sim.cli import load_config  # noqa: E402
 from sim.config import ConfigError  # noqa: E402
 from sim.lifecycle import Stage  # noqa: E402
@@ -54,9 +55,6 @@ def measure(scenario: str, seed: int, overrides: dict) -> dict:
             entered.append(int(s))
     t = model.table
     ever = t.joined_day >= 0
-    margin = df["margin"] if "margin" in df else df["revenue"]
-    gap = np.cumsum(margin.to_numpy()) - np.cumsum(df["cost"].to_numpy())
-    paid = np.flatnonzero(gap >= 0)
     return {
         "members": int(df["members"].iloc[-1]),
         "daily_active": float((last["daily_active"] / members).mean()),
@@ -64,7 +62,7 @@ def measure(scenario: str, seed: int, overrides: dict) -> dict:
         "silent_12w": float((last["silent_12w"] / members).mean()),
         "ever_posted": float((t.posts[ever] > 0).mean()) if ever.any() else 0.0,
         "five_stages": entered[:5] == FIVE and Stage.DECLINE not in entered,
-        "payback_day": int(paid[paid > 0][0]) if (paid > 0).any() else None,
+        "payback_day": payback_day(df["day"], df["margin"], df["cost"]),
     }
 
 
