@@ -4,4 +4,4 @@ The public entry points are `sim.runner.run` (config in, results out) and the Hy
 `community-sim` in `sim.cli`. See README.md for usage and docs/ for the model description.
 """
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
