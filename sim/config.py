@@ -72,7 +72,8 @@ class NetworkConfig:
         1, lo=1, hi=1000, help="population segments (audiences: cities, interest circles), each its own graph",
         source="setting: one audience by default; a scenario whose operator can move into new audiences "
         "splits the population (brand_community: 10, knowledge_circle: 4), and `network=sbm` uses 4. The acquisition policy's "
-        "`audiences` says how many of them campaigns and organic discovery reach",
+        "`audiences` says how many of them campaigns and organic discovery reach. A graph read from a file has "
+        "no segments (the channels reach everyone in it); the complete graph's segments are audiences only",
     )
     segment_mixing: float = param(
         0.05, lo=0.0, hi=1.0, help="share of a person's ties that reach into another segment",
@@ -323,5 +324,8 @@ def _check_cross_field(cfg: SimConfig) -> None:
             f"or at least {acquisition.AFFINITY_SHAPE_MIN}"
         )
     check_playbook(cfg)
+    for key, text in cfg.sources.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"sources.{key} = {text!r}: a source is a text (a citation, 'assumption: <why>' or 'setting: <what>')")
     if net.n_segments > net.n_people:
         raise ConfigError(f"network.n_segments = {net.n_segments} is larger than network.n_people = {net.n_people}")

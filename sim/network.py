@@ -416,9 +416,6 @@ def build_graph(cfg: NetworkConfig, streams: RngStreams) -> SocialGraph:
     run's results would otherwise not show why.
     """
     if cfg.kind == "file":
-        if cfg.n_segments > 1:
-            print(f"note: network: a graph read from a file has no segments; network.n_segments = {cfg.n_segments} "
-                  "is not used and the community's channels reach everyone in it", file=sys.stderr)
         return read_graph_file(cfg.path)
     graph = _generate(cfg, streams)
     if graph.n_edges == 0:

@@ -59,7 +59,7 @@ def same_state(a, b) -> None:
 
 
 def test_a_run_resumed_from_day_30_gives_the_uninterrupted_series(cfg, straight, tmp_path):
-    assert straight.stages["stage"].nunique() >= 3 and straight.timeseries["events"].sum() > 0
+    assert straight.stages["stage"].nunique() >= 2 and straight.timeseries["events"].sum() > 0
     assert (
         straight.timeseries["members_regular"].iloc[-1] > 0
     )  # tiers, events and playbook all at work
