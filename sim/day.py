@@ -266,6 +266,8 @@ class DayPhases:
             fission = self._poster(today, campaign)
             outcome, today.from_fission = referral.merged(fission, outcome)
         today.invited = outcome
+        inviting = outcome.inviting
+        table.first_share_day[inviting[table.first_share_day[inviting] == NEVER]] = day
         s.tally.shares = len(outcome.senders)
         s.tally.invites = len(outcome.reached)
 

@@ -87,6 +87,8 @@ class MemberTable:
         hunter: joined as a reward hunter (羊毛党) through a fission campaign.
         reached_in: the last fission campaign whose poster reached this person (0 if none).
         shared_in: the last fission campaign whose poster this member shared (0 if none).
+        first_share_day: day of the member's first share that reached someone, an invitation or a
+            poster (NEVER if none yet; Qiu et al. 2016 time first invitations from joining).
         task_joins: joins credited to the member in the current fission campaign (invite-N task).
         paid_day: day the member last paid a membership fee (NEVER if never: founders, free communities).
     """
@@ -117,6 +119,7 @@ class MemberTable:
         self.hunter = xp.zeros(n, dtype=bool)
         self.reached_in = xp.zeros(n, dtype=np.int16)
         self.shared_in = xp.zeros(n, dtype=np.int16)
+        self.first_share_day = xp.full(n, NEVER, dtype=np.int32)
         self.task_joins = xp.zeros(n, dtype=np.int16)
         self.paid_day = xp.full(n, NEVER, dtype=np.int32)
 

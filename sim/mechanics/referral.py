@@ -56,6 +56,7 @@ class ReferralOutcome:
     joiners: np.ndarray  # rows of people who accept
     inviters: np.ndarray  # row of the inviter of each joiner
     reached: np.ndarray  # rows of everyone reached (who never joined)
+    inviting: np.ndarray  # rows of the senders whose share reached someone: an invitation sent
 
 
 def spread(senders, graph, joined_day, p_reach: float, p_accept: float, draws, affinity=None,
@@ -86,14 +87,15 @@ def spread(senders, graph, joined_day, p_reach: float, p_accept: float, draws, a
     hit = draws.uniform(tie, 1) < np.float32(p_reach)
     owner, friend, tie = owner[hit], friend[hit], tie[hit]
     if not len(friend):
-        return ReferralOutcome(senders, empty, empty, empty)
+        return ReferralOutcome(senders, empty, empty, empty, empty)
     order = xp.argsort(draws.uniform(tie, 3), kind="stable")  # the inviter: the first in a random order
     owner, friend = owner[order], friend[order]
     reached, first, k = xp.unique(friend, return_index=True, return_counts=True)
     a = join_chance(p_accept, affinity[reached]) if affinity is not None else xp.float32(min(1.0, p_accept))
     p = 1.0 - (1.0 - a) ** k.astype(xp.float32)
     accept = draws.uniform(reached, 2) < p
-    return ReferralOutcome(senders, reached[accept], senders[owner[first[accept]]], reached)
+    return ReferralOutcome(senders, reached[accept], senders[owner[first[accept]]], reached,
+                           senders[xp.unique(owner)])
 
 
 def _spread_complete(senders, n: int, joined_day, p_reach: float, p_accept: float, draws, affinity, skip):
@@ -107,7 +109,7 @@ def _spread_complete(senders, n: int, joined_day, p_reach: float, p_accept: floa
         eligible = eligible[~skip[eligible]]
     if s == 0 or not len(eligible):
         empty = xp.zeros(0, dtype=xp.int64)
-        return ReferralOutcome(senders, empty, empty, empty)
+        return ReferralOutcome(senders, empty, empty, empty, empty)
     a = join_chance(p_accept, affinity[eligible]) if affinity is not None else xp.float32(min(1.0, p_accept))
     p_join = 1.0 - (1.0 - np.float32(p_reach) * a) ** np.float32(s)
     p_reached = np.float32(1.0 - (1.0 - p_reach) ** s)  # at least p_join: only someone reached can join
@@ -115,7 +117,10 @@ def _spread_complete(senders, n: int, joined_day, p_reach: float, p_accept: floa
     accept = reached & (draws.uniform(eligible, 2) * p_reached < p_join)
     joiners = eligible[accept]
     pick = xp.minimum((draws.uniform(joiners, 3) * s).astype(xp.int64), s - 1)
-    return ReferralOutcome(senders, joiners, senders[pick], eligible[reached])
+    # each sender reaches binomial(eligible, p_reach) people: counted as reaching someone whenever
+    # anyone was reached (their shares are interchangeable on the complete graph)
+    inviting = senders if reached.any() else senders[:0]
+    return ReferralOutcome(senders, joiners, senders[pick], eligible[reached], inviting)
 
 
 def merged(first: ReferralOutcome, second: ReferralOutcome) -> tuple[ReferralOutcome, np.ndarray]:
@@ -128,7 +133,7 @@ def merged(first: ReferralOutcome, second: ReferralOutcome) -> tuple[ReferralOut
     from_first = xp.zeros(len(joiners), dtype=bool)
     from_first[: len(first.joiners)] = True
     both = ReferralOutcome(xp.union1d(first.senders, second.senders), joiners, inviters,
-                           xp.union1d(first.reached, second.reached))
+                           xp.union1d(first.reached, second.reached), xp.union1d(first.inviting, second.inviting))
     return both, from_first
 
 

@@ -10,22 +10,25 @@ from dataclasses import dataclass, field
 class Size:
     """How big the runs of a check are.
 
+    The preset runs (sim/validation/runs.py) take each scenario preset at its own population and
+    length; `n_people` and `days` replace them only where a caller asks for a smaller run.
+
     Attributes:
-        n_people: addressable population of the ordinary (social-graph) runs.
         n_mean_field: population of the complete-graph (Bass) runs.
-        days: days of the ordinary runs.
         seeds: seeds every check averages or repeats over.
+        n_people: addressable population of the preset runs (None: the preset's own).
+        days: days of the preset runs (None: the preset's own).
     """
 
     name: str
-    n_people: int
     n_mean_field: int
-    days: int
     seeds: tuple[int, ...]
+    n_people: int | None = None
+    days: int | None = None
 
 
-QUICK = Size("quick", n_people=50_000, n_mean_field=5000, days=365, seeds=(0, 1))
-FULL = Size("full", n_people=50_000, n_mean_field=20_000, days=365, seeds=tuple(range(10)))
+QUICK = Size("quick", n_mean_field=5000, seeds=(0, 1))
+FULL = Size("full", n_mean_field=20_000, seeds=tuple(range(10)))
 SIZES = {s.name: s for s in (QUICK, FULL)}
 
 
@@ -34,7 +37,7 @@ class PatternResult:
     """The outcome of one pattern check.
 
     Attributes:
-        key: short identifier (`bass_recovery`, ...).
+        key: short identifier of the pattern (`bass_recovery`, ...).
         pattern: the observed regularity, in one sentence.
         source: where it was observed.
         measurement: what was measured in the simulation, in words.
@@ -44,6 +47,7 @@ class PatternResult:
         seeds: seeds used.
         size: description of the runs (population, days).
         detail: per-seed figures and anything else worth keeping.
+        preset: the scenario preset measured (None: the check's own setting).
     """
 
     key: str
@@ -56,6 +60,7 @@ class PatternResult:
     seeds: tuple[int, ...]
     size: str
     detail: dict = field(default_factory=dict)
+    preset: str | None = None
 
     def to_dict(self) -> dict:
         """Plain data for JSON."""

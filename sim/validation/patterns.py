@@ -1,6 +1,6 @@
-"""Patterns measured on the default community (the brand_community scenario with its stage-aware
-playbook, sim/validation/runs.py): how quiet its members are, participation inequality, the
-newcomer first-reply effect, the cohort retention curve and referral cascades."""
+"""Patterns measured on the scenario presets (sim/validation/runs.py; which preset shows which
+pattern: sim/validation/presets.py): how quiet members are, participation inequality, the newcomer
+first-reply effect, the cohort retention curve and referral cascades."""
 
 from __future__ import annotations
 
@@ -11,22 +11,18 @@ from scipy.special import betaln
 from sim.cohorts import survival_cohort, survival_curve
 from sim.population import NEVER, Channel
 from sim.validation.base import PatternResult, Size
-from sim.validation.runs import AFTER_DAYS, default_runs
-
-
-def _size_text(size: Size) -> str:
-    return f"default scenario (brand_community, stage-aware playbook), {size.n_people:,} people, {size.days} days"
-
+from sim.validation.presets import DEFAULT_PRESET
+from sim.validation.runs import AFTER_DAYS, preset_runs, size_text
 
 WINDOW_DAYS = 28  # the activity shape is measured over the run's last four weeks
 
 
-def check_activity_shape(size: Size) -> PatternResult:
+def check_activity_shape(size: Size, preset: str = DEFAULT_PRESET) -> PatternResult:
     """Most members are silent or have muted the group: a small share visit on a day, a minority
     within a month, most wrote nothing in twelve weeks."""
-    rows = []
-    for model in default_runs(size):
-        last = model.recorder.frame().tail(WINDOW_DAYS)
+    rows, runs = [], preset_runs(preset, size)
+    for run in runs:
+        last = run.frame.tail(WINDOW_DAYS)
         members = last["members"].to_numpy(dtype=float)
         rows.append({k: float((last[col].to_numpy() / members).mean()) for k, col in (
             ("daily_active", "daily_active"), ("weekly_active", "weekly_active"), ("monthly_active", "monthly_active"),
@@ -44,16 +40,17 @@ def check_activity_shape(size: Size) -> PatternResult:
         "mean over seeds: daily active 5%-25%, monthly active 15%-50%, no post in 12 weeks 45%-85%",
         ok,
         size.seeds,
-        _size_text(size),
+        size_text(preset, size, runs),
         {"per_seed": rows},
+        preset,
     )
 
 
-def check_participation(size: Size) -> PatternResult:
+def check_participation(size: Size, preset: str = DEFAULT_PRESET) -> PatternResult:
     """Few members ever post; the top 1% of members write most posts."""
-    rows = []
-    for model in default_runs(size):
-        t = model.table
+    rows, runs = [], preset_runs(preset, size)
+    for run in runs:
+        t = run.table
         posts = np.sort(t.posts[t.joined_day >= 0])[::-1]
         rows.append(
             {
@@ -72,8 +69,9 @@ def check_participation(size: Size) -> PatternResult:
         "mean over seeds: ever posted 5%-25% (van Mierlo: under 25%), top-1% share 60%-85% (74.7% observed)",
         ok,
         size.seeds,
-        _size_text(size),
+        size_text(preset, size, runs),
         {"per_seed": rows},
+        preset,
     )
 
 
@@ -85,7 +83,7 @@ def first_reply_uplift(models) -> dict[str, float]:
     again_r, again_u, stay_r, stay_u = [], [], [], []
     for model in models:
         t = model.table
-        replied_total = int(model.recorder.frame()["first_posts_replied"].sum())
+        replied_total = int(model.frame["first_posts_replied"].sum())
         if (
             int((model.first_reply_day >= 0).sum()) != replied_total
         ):  # the recording hook no longer sees them
@@ -113,9 +111,10 @@ def first_reply_uplift(models) -> dict[str, float]:
     }
 
 
-def check_first_reply(size: Size) -> PatternResult:
+def check_first_reply(size: Size, preset: str = DEFAULT_PRESET) -> PatternResult:
     """Newcomers whose first post gets a reply post again more often: +12 points observed."""
-    m = first_reply_uplift(default_runs(size))
+    runs = preset_runs(preset, size)
+    m = first_reply_uplift(runs)
     ok = 6.0 <= m["uplift_posting_points"] <= 18.0
     return PatternResult(
         "newcomer_first_reply",
@@ -127,7 +126,8 @@ def check_first_reply(size: Size) -> PatternResult:
         "posting-again uplift between +6 and +18 points",
         ok,
         size.seeds,
-        _size_text(size),
+        size_text(preset, size, runs),
+        preset=preset,
     )
 
 
@@ -168,9 +168,10 @@ def retention_shape(models, period_days: int = 28, periods: int = 6) -> dict[str
     return out
 
 
-def check_retention(size: Size) -> PatternResult:
+def check_retention(size: Size, preset: str = DEFAULT_PRESET) -> PatternResult:
     """Survival drops steeply, then flattens; per-period retention rises with tenure (sBG)."""
-    m = retention_shape(default_runs(size))
+    runs = preset_runs(preset, size)
+    m = retention_shape(runs)
     r = [m[f"retention_p{k}"] for k in range(1, 7)]
     se = [m[f"retention_se_p{k}"] for k in range(1, 7)]
     # a dip from one period to the next is noise while it is within two standard errors of the
@@ -189,7 +190,8 @@ def check_retention(size: Size) -> PatternResult:
         "overall; sBG fit RMSE <= 0.015 and under half the constant-retention fit's",
         ok,
         size.seeds,
-        _size_text(size),
+        size_text(preset, size, runs),
+        preset=preset,
     )
 
 
@@ -213,11 +215,11 @@ def referral_trees(table) -> tuple[np.ndarray, np.ndarray]:
     return sizes, depths[roots]
 
 
-def check_referral_cascades(size: Size) -> PatternResult:
+def check_referral_cascades(size: Size, preset: str = DEFAULT_PRESET) -> PatternResult:
     """Most referral trees are a single member; deep chains are rare."""
-    rows = []
-    for model in default_runs(size):
-        sizes, depths = referral_trees(model.table)
+    rows, runs = [], preset_runs(preset, size)
+    for run in runs:
+        sizes, depths = referral_trees(run.table)
         rows.append(
             {
                 "trees": len(sizes),
@@ -239,6 +241,7 @@ def check_referral_cascades(size: Size) -> PatternResult:
         "70-95% single adopters, 1-4% beyond one degree)",
         ok,
         size.seeds,
-        _size_text(size),
+        size_text(preset, size, runs),
         {"per_seed": rows},
+        preset,
     )

@@ -17,7 +17,8 @@ import pandas as pd
 from sim.config import SimConfig
 from sim.model import CommunityModel
 from sim.validation.base import PatternResult, Size
-from sim.validation.runs import default_config
+from sim.validation.presets import DEFAULT_PRESET
+from sim.validation.runs import preset_config, size_text
 
 # campaigns and organic discovery stop; referral (word of mouth) and the staff carry on
 NO_ACQUISITION = {"policy.acquisition.name": "none", "member.p_discover_per_day": 0.0}
@@ -76,12 +77,12 @@ def verdict(ratio: float) -> str:
     return "self-sustaining" if ratio >= SUSTAIN_RATIO else "marketing-dependent"
 
 
-def check_self_sustaining(size: Size) -> PatternResult:
+def check_self_sustaining(size: Size, preset: str = DEFAULT_PRESET) -> PatternResult:
     """Strong word of mouth keeps an active core after acquisition stops; weak word of mouth decays."""
-    stop = size.days // 2
+    stop = preset_config(preset, size, size.seeds[0]).days // 2
     rows = []
     for seed in size.seeds:
-        base = default_config(size, seed)
+        base = preset_config(preset, size, seed)
         strong = sustain_ratio(run_with_acquisition_stopped(base.replace(**STRONG_WOM), stop), stop)
         weak = sustain_ratio(run_with_acquisition_stopped(base.replace(**WEAK_WOM), stop), stop)
         rows.append({"seed": seed, "ratio_strong": strong, "ratio_weak": weak})
@@ -102,6 +103,7 @@ def check_self_sustaining(size: Size) -> PatternResult:
         f"every seed: strong ratio >= {SUSTAIN_RATIO} (self-sustaining), weak ratio < {SUSTAIN_RATIO}",
         ok,
         size.seeds,
-        f"default config, {size.n_people:,}-person Holme-Kim graph, {size.days} days",
+        size_text(preset, size),
         {"per_seed": rows},
+        preset,
     )

@@ -15,6 +15,8 @@ def test_the_report_names_each_pattern_its_result_and_measured_values(tmp_path, 
             "--only",
             "referral_cascades",
             "participation_inequality",
+            "--scenario",
+            "brand_community",
             "--out",
             str(out),
         ]
@@ -25,7 +27,12 @@ def test_the_report_names_each_pattern_its_result_and_measured_values(tmp_path, 
         "referral_cascades",
         "participation_inequality",
     ]
+    assert {r["preset"] for r in results["results"]} == {"brand_community"}
     report = (out / "report.md").read_text()
+    # the badge table: patterns by presets; applicable but not named: `not run`; not applicable: a dash
+    assert "| pattern | brand_community | knowledge_circle |" in report
+    assert "| participation_inequality | PASS" in report or "| participation_inequality | FAIL" in report
+    assert "not run | —" in report  # participation_inequality: classroom is not applicable
     assert (
         "![validation](badge.svg)" in report
         and "share_size_1" in report
@@ -42,3 +49,15 @@ def test_an_unknown_check_is_refused_with_one_line(tmp_path, capsys):
     assert main(["--only", "bogus", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "unknown check 'bogus'" in err
+
+
+def test_an_unknown_scenario_is_refused_with_one_line(tmp_path, capsys):
+    assert main(["--scenario", "brand_comunity", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unknown scenario 'brand_comunity'" in err
+
+
+def test_a_check_that_applies_to_none_of_the_named_scenarios_is_refused_with_one_line(tmp_path, capsys):
+    assert main(["--only", "fission_launch", "--scenario", "classroom", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "none of the chosen checks applies" in err
