@@ -28,6 +28,7 @@ PRESETS: dict[str, frozenset[str]] = {
     "product_forum": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
     "classroom": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition"}),
     "fission_launch": frozenset({"word_of_mouth", "fission_campaign", "thousands"}),
+    "service_community": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
 }
 TRAITS = ("long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "fission_campaign", "paid_acquisition", "thousands")
 
