@@ -353,9 +353,9 @@ class DayPhases:
             hunter_leave_per_day=cfg.policy.referral.hunter_leave_per_day,
         )
         muted = today.muted & ~today.visited  # a visitor who had muted the group listens again
+        leave_share = churn.leave_shares(len(rows), referrer_stays, cfg.member, xp)
         leaves, mutes = churn.leave_or_mute(hazard, muted, churn.mute_hazard(e, cfg.member, today.noise),
-                                            cfg.member.leave_share_on_disinterest,
-                                            self.streams.rows("churn", s.day).uniform(rows))
+                                            leave_share, self.streams.rows("churn", s.day).uniform(rows))
         lapsed = self._lapse(rows, leaves)
         if lapsed is not None:  # members who do not renew their paid membership leave
             leaves, mutes = leaves | lapsed, mutes & ~lapsed

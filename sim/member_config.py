@@ -162,7 +162,7 @@ class MemberConfig:
         "mute, the indifferent ones do",
     )
     referred_leave_multiplier: float = param(
-        0.7, lo=0.0, hi=10.0, help="leaving hazard of a referred member while their inviter is still a member (x)",
+        0.7, lo=0.0, hi=10.0, help="leaving of a referred member while their inviter is still a member (x), by either route: the leaving hazard and the share of a loss of interest that ends in leaving",
         source=f"{VAN_DEN_BULTE_2018}; size assumption: 30% less while the referrer stays, nothing after",
     )
     p_return_per_day: float = param(

@@ -151,15 +151,18 @@ class Person(mesa.Agent):
         hazard = cfg.p_churn_max_per_day * disengaged**cfg.churn_shape
         inviter = self.inviter
         # the inviter as the day's leaving began: a member, or one who left earlier today
-        if inviter is not None and (inviter.is_member or inviter.left_day == model.day):
+        friend_stays = inviter is not None and (inviter.is_member or inviter.left_day == model.day)
+        leave_share = cfg.leave_share_on_disinterest
+        if friend_stays:  # a friend in the group keeps one in: both routes out are less likely
             hazard *= cfg.referred_leave_multiplier
+            leave_share = min(1.0, leave_share * cfg.referred_leave_multiplier)
         hazard += cfg.p_leave_drift_per_day
         if self.random.random() < hazard:
             self.leave()
         elif not self.muted and self.random.random() < min(
             1.0, cfg.p_mute_max_per_day * disengaged**cfg.mute_shape
         ):
-            if self.random.random() < cfg.leave_share_on_disinterest:
+            if self.random.random() < leave_share:
                 self.leave()
             else:
                 self.muted = True

@@ -11,6 +11,8 @@ group). Leaving for other reasons is a decision of its own, driven by what pushe
     lose interest (listening)  p_mute_max_per_day x (1 - engagement) ** mute_shape
                                + the noise of today's @all announcement (reactivation policy)
                                -> leave with leave_share_on_disinterest, else mute
+                                  (x referred_leave_multiplier while the inviter is a member:
+                                  a friend in the group keeps one in, muted rather than gone)
 
     leave (every member)       p_churn_max_per_day x (1 - engagement) ** churn_shape
                                x tier multiplier                       core and VIP stay longer
@@ -111,13 +113,27 @@ def mute_hazard(engagement, member, noise: float = 0.0):
     return xp_of(hazard).minimum(np.float32(1.0), hazard + np.float32(noise))
 
 
-def leave_or_mute(leave_hazard, muted, mute_hazard, leave_share: float, u):
+def leave_shares(n: int, referrer_stays, member, xp=np):
+    """The share of each member's loss of interest that ends in leaving rather than muting:
+    `leave_share_on_disinterest`, times `referred_leave_multiplier` for the referred members whose
+    inviter is still a member (positions `referrer_stays`), so that a referred member's leaving,
+    by either route, is that much less likely while their friend stays (Van den Bulte et al.
+    2018). A plain number when nobody's share differs."""
+    share = np.float32(member.leave_share_on_disinterest)
+    if referrer_stays is None or not len(referrer_stays) or member.referred_leave_multiplier == 1:
+        return share
+    shares = xp.full(n, share, dtype=np.float32)
+    shares[referrer_stays] = np.float32(min(1.0, member.leave_share_on_disinterest * member.referred_leave_multiplier))
+    return shares
+
+
+def leave_or_mute(leave_hazard, muted, mute_hazard, leave_share, u):
     """Today's decisions (all arrays over the same members; u: one uniform each): masks of who
     leaves and who mutes. One number decides both, cut into consecutive intervals with the chances
     of independent decisions: [0, h_leave) leaves; then, for listening members, a stretch of
     (1 - h_leave) h_mute loses interest, its first leave_share leaving and the rest muting."""
     lost = (1.0 - leave_hazard) * mute_hazard * ~muted  # muted members (x 0) have no interest left to lose
-    quit_below = leave_hazard + lost * np.float32(leave_share)
+    quit_below = leave_hazard + lost * leave_share
     return u < quit_below, (u >= quit_below) & (u < leave_hazard + lost)
 
 
