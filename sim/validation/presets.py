@@ -23,14 +23,14 @@ from sim.cli.folders import config_dir, group_options
 DEFAULT_PRESET = "brand_community"
 
 PRESETS: dict[str, frozenset[str]] = {
-    "brand_community": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
-    "knowledge_circle": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
+    "brand_community": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
+    "knowledge_circle": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
     "product_forum": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
-    "classroom": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition"}),
+    "classroom": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition"}),
     "fission_launch": frozenset({"word_of_mouth", "fission_campaign", "thousands"}),
-    "service_community": frozenset({"long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
+    "service_community": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
 }
-TRAITS = ("long_run", "stage_aware", "word_of_mouth", "everyday_sharing", "fission_campaign", "paid_acquisition", "thousands")
+TRAITS = ("long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "fission_campaign", "paid_acquisition", "thousands")
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,9 @@ APPLIES: dict[str, Applies] = {
                               "campaign joiners", _needs("word_of_mouth", "paid_acquisition", "thousands")),
     "invitation_timing": Applies("Qiu et al. timed invitations into WeChat groups; every preset whose members share",
                                  _needs("word_of_mouth")),
-    "stage_meaning": Applies("the stages mean something only where a playbook acts on them (all but a flat playbook)",
-                             _needs("stage_aware")),
+    "stage_meaning": Applies("the stages mean something where a playbook acts on them and the community starts in "
+                             "part of its audiences (product_forum's one audience does not saturate within the year: "
+                             "it stays in ACTIVE by design)", _needs("stage_aware", "saturating")),
 }
 
 OWN_SETTING: dict[str, str] = {
@@ -125,5 +126,6 @@ def traits_of_config(cfg) -> frozenset[str]:
         "fission_campaign": referral == "fission",
         "paid_acquisition": cfg.policy.acquisition.name != "none",
         "long_run": cfg.days >= 180,
+        "saturating": 0 < cfg.policy.acquisition.audiences < cfg.network.n_segments,
     }
     return frozenset(k for k, v in traits.items() if v)
