@@ -178,7 +178,8 @@ def payback_line(s: dict) -> str:
     """When the community pays back, or that it never does and which cost dominates."""
     dominant = s["cost_dominant"]
     if s["payback_day"] is not None:
-        return f"day {s['payback_day']}"
+        fees = " (membership fees count on the day they are paid)" if s.get("membership_fees_total_yuan") else ""
+        return f"day {s['payback_day']}: cumulative margin covers cumulative cost from then on{fees}"
     covers = f"margin covers {s['margin_share_of_cost']:.0%} of cost" if s["margin_share_of_cost"] is not None else "no cost"
     line = f"never pays back in {s['days']} days: {covers}"
     if dominant:
