@@ -36,7 +36,8 @@ def test_word_of_mouth_only_growth_fits_bass_with_no_innovation():
 
 
 @pytest.mark.xfail(strict=False, reason="0.5.0 at quick seeds 0-1: monthly active 0.509 just above the 0.50 bound "
-                   "(10 seeds pass: 0.461); the audiences change made the default busier")
+                   "(10 seeds pass: 0.461); the audiences change made the default busier. Since the word-of-mouth "
+                   "timing calibration 0.496, just under it (10 seeds: 0.492, no seed falling silent)")
 def test_most_members_are_quiet_or_muted_rather_than_active():
     # the default scenario's last four weeks: a small share visits on a day, a minority within a
     # month, most wrote nothing for twelve weeks (two seeds: the shares vary by about 0.02 between
@@ -53,7 +54,8 @@ def test_a_fission_campaign_launches_a_community_and_burns_out():
 
 
 @pytest.mark.xfail(strict=False, reason="0.5.0 at quick seeds 0-1: 25.02% ever posted, at the under-25% bound "
-                   "(10 seeds pass: 22.5%)")
+                   "(10 seeds pass: 22.5%); since the word-of-mouth timing calibration 25.58% (10 seeds pass: "
+                   "24.7%, no seed falling silent)")
 def test_few_members_post_and_the_top_one_percent_write_most_posts():
     result = check_participation(QUICK)
     assert result.passed, result.measured
