@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.config import SimConfig
 from sim.model import CommunityModel
+from sim.policies.referral import ReferralPolicyConfig
 from sim.validation.base import PatternResult, Size
 from sim.validation.presets import DEFAULT_PRESET
 from sim.validation.runs import preset_config, size_text
@@ -24,7 +25,9 @@ from sim.validation.runs import preset_config, size_text
 NO_ACQUISITION = {"policy.acquisition.name": "none", "member.p_discover_per_day": 0.0}
 WINDOW_DAYS = 28
 SUSTAIN_RATIO = 0.5  # DAU in the last 4 weeks at least half that of the 4 weeks before the stop
-STRONG_WOM = {"policy.referral.p_invite_per_day": 0.08, "member.w_active_social": 0.6}
+# strong: members share a third more often than by default and pull each other in more
+STRONG_WOM = {"policy.referral.p_invite_per_day": ReferralPolicyConfig().p_invite_per_day * 4 / 3,
+              "member.w_active_social": 0.6}
 # weak: members bring nothing to each other (no invitations, no pull of active friends, posts worth
 # nothing to readers), so only the staff's content keeps them
 WEAK_WOM = {
