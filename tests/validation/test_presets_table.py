@@ -38,7 +38,9 @@ def test_a_presets_declared_traits_agree_with_what_its_config_runs():
 
 
 def test_the_patterns_apply_where_they_can_be_seen():
-    assert presets_for("activity_shape") == tuple(PRESETS)  # every community has a quiet majority
+    # the quiet-majority sources measured free, established groups left to their members' habits
+    assert presets_for("activity_shape") == ("brand_community", "product_forum")
+    assert "product_forum" not in presets_for("stage_meaning")  # one audience that does not saturate
     assert presets_for("fission_launch") == ("fission_launch",)
     assert "fission_launch" not in presets_for("stage_meaning")  # a flat playbook: no stages acted on
     assert "fission_launch" not in presets_for("referral_cascades")  # a poster campaign is built to chain
