@@ -86,8 +86,12 @@ def race_verdict(result: Race, kpi: str) -> str:
 def plot_trials(table: pd.DataFrame, kpi: str, budget: float | None, choice_keys: list[str]):
     """KPI against cost for every trial: colour by the choice levers' values, hollow when over budget."""
     rc, has_cjk = font_rc()
-    with plt.rc_context(rc):
-        fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
+    with plt.rc_context(rc):  # text takes its font when made: draw it all inside
+        return _draw_trials(table, kpi, budget, choice_keys, has_cjk)
+
+
+def _draw_trials(table: pd.DataFrame, kpi: str, budget: float | None, choice_keys: list[str], has_cjk: bool):
+    fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
     table = table[~table["no_value"]] if "no_value" in table else table
     if choice_keys:
         groups = table[choice_keys].astype(str).agg(", ".join, axis=1)
