@@ -24,6 +24,7 @@ import argparse
 import datetime
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -79,7 +80,8 @@ class Experiment:
 
     name: str
     commands: tuple[tuple[str, ...], ...]
-    fresh: tuple[str, ...] = ()  # files a rerun removes first (a study it would otherwise continue)
+    # what a rerun removes first: kept run folders a comparison would reuse, a study it would continue
+    fresh: tuple[str, ...] = ()
 
 
 EXPERIMENTS = (
@@ -88,12 +90,12 @@ EXPERIMENTS = (
         "--arm", "thrice_3", "policy.content.posts_per_week=3", "--arm", "daily_7", "policy.content.posts_per_week=7",
         "--arm", "twice_daily_14", "policy.content.posts_per_week=14", "--baseline", "thrice_3", *COMMON,
         "--seeds", "8", "--out", "experiments/daily_content_worth_it/report",
-        "--title", "Is daily expert content worth it? 内容日历频率"),)),
+        "--title", "Is daily expert content worth it? 内容日历频率"),), fresh=("report/runs",)),
     Experiment("referral_policy_per_budget", ((
         "community-sim-compare", "--arm", "none", "policy/referral=none", "--arm", "open_invite",
         "policy/referral=open_invite", "--arm", "reward_per_join", "policy/referral=reward_per_join", *COMMON,
         "--seeds", "8", "--out", "experiments/referral_policy_per_budget/report",
-        "--title", "Which referral policy keeps the most members per yuan? 裂变策略"),)),
+        "--title", "Which referral policy keeps the most members per yuan? 裂变策略"),), fresh=("report/runs",)),
     Experiment("drivers_of_active_stage", ((
         "community-sim-sensitivity", "--param", "policy.content.posts_per_week=1:14",
         "--param", "policy.referral.p_accept=0.05:0.5", "--param", "member.p_churn_max_per_day=0.01:0.06",
@@ -106,7 +108,7 @@ EXPERIMENTS = (
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "36"),  # the README's resumed study
         ("community-sim-compare", *_arms(SEED_BY_SEED_ARMS), *COMMON, "--seeds", "2",
          "--out", f"{BEST}/seed_by_seed", "--title", "Top trials of the budget search, seed by seed"),
-    ), fresh=("study.db",)),
+    ), fresh=("study.db", "study.db.lock", "seed_by_seed/runs")),
 )
 
 BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) begin -->\n)(?P<body>.*?)(<!-- results: (?P=name) end -->)",
@@ -141,8 +143,12 @@ def comparison_table(report: Path) -> str:
 
 
 def run_folder_table(report: Path, columns: list[str]) -> str | None:
-    """Per-arm means over seeds of what experiments/run_folders.py reads (None: no run folders)."""
-    if not list(report.glob("runs/*/seed=*/timeseries.parquet")):
+    """Per-arm means over seeds of what experiments/run_folders.py reads (None: no run folders, or
+    run folders made by another version than the report's figures, which must not be mixed)."""
+    found = sorted(report.glob("runs/*/seed=*/provenance.json"))
+    made = json.loads((report.parent / "made_with.json").read_text())["version"]
+    versions = {json.loads(p.read_text())["packages"].get("community-sim") for p in found}
+    if not found or versions != {made}:
         return None
     runs = run_folders.per_run(report)
     arms = list(dict.fromkeys(runs.arm))
@@ -262,7 +268,7 @@ def regenerate(name: str, fresh: bool) -> list[str]:
         render, source = BLOCKS[name][key]
         body = render(folder)
         if body is None:
-            done.append(f"{name}: block {key} kept as it was ({source} not on disk)")
+            done.append(f"{name}: block {key} kept as it was ({source} not on disk, or not from this version)")
             return match.group(0)
         done.append(f"{name}: block {key} regenerated from {source}")
         return f"{match.group(1)}{stamp(made, source)}\n\n{body}\n{match.group(4)}"
@@ -285,8 +291,11 @@ def regenerate(name: str, fresh: bool) -> list[str]:
 
 def rerun(exp: Experiment) -> float:
     """Run an experiment's commands from the repository root; record what made it; returns seconds."""
-    for stale in exp.fresh:
-        for path in (HERE / exp.name / stale, HERE / exp.name / f"{stale}.lock"):
+    for stale in exp.fresh:  # figures from an earlier version must not be read back as this run's
+        path = HERE / exp.name / stale
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
             path.unlink(missing_ok=True)
     start = time.monotonic()
     for tool, *args in exp.commands:
