@@ -1,5 +1,5 @@
 # The README's two commands: `make demo` and `make test`. Both set up .venv first.
-.PHONY: demo test setup lint bench clean app
+.PHONY: demo test setup lint bench clean app experiments
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -15,6 +15,10 @@ app: setup
 
 lint: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+# every worked experiment rerun and its README's result blocks regenerated (many minutes; not CI)
+experiments: setup
+	.venv/bin/python experiments/rerun.py
 
 bench: setup
 	.venv/bin/python benchmarks/bench_growth.py

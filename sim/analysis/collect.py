@@ -6,27 +6,40 @@ and writes, into SWEEP_DIR/collected/ unless told otherwise:
 
     timeseries.parquet   one row per job per day: job, seed, the swept values, every metric
     summary.parquet/.csv one row per job: job, seed, the swept values, every KPI (sim/analysis/kpis.py)
+                         and the operator KPIs of the run's summary.json (OPERATOR_KPIS)
+    sweep.png            one panel per operator KPI against a swept parameter, one line per value
+                         of the others, mean and 95% band over seeds (sim/analysis/sweep_plot.py)
 
-The swept values are the job's command-line overrides (`.hydra/overrides.yaml`), e.g. columns
-`policy.content.posts_per_week` and `policy.referral`; for folders without them, the config keys
-whose values differ between jobs. Unfinished jobs are listed, never read.
+The swept values are the job's command-line overrides (`.hydra/overrides.yaml`) that differ
+between jobs, e.g. columns `policy.content.posts_per_week` and `policy.referral`; an override every
+job shares is reported as held fixed, not as a column. For folders without Hydra's record, the
+config keys whose values differ between jobs. Unfinished jobs are listed, never read.
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 
 from sim.analysis.kpis import kpi_row, standard_kpis
+from sim.analysis.names import parameter_name
+from sim.analysis.sweep_plot import plot_sweep
 from sim.failures import CommandParser
 from sim.recorder import atomic_save, is_done
 
 EXIT_BAD_INPUT = 2
 NOT_SWEPT = {"seed", "sweep"}  # seed has its own column; `sweep` only names the sweep config
+# what an operator asks of a run, as sim/runner.py `summarise` and sim/accounts.py write it to
+# summary.json; a key the time-series KPIs already give under the same name is not repeated
+OPERATOR_KPIS = ("members_final", "daily_active_recent", "monthly_active_share_recent", "revenue_total_yuan",
+                 "margin_total_yuan", "cost_total_yuan", "roi", "payback_day", "cost_per_retained_member_yuan",
+                 "stage_final")
 
 
 @dataclass
@@ -37,6 +50,7 @@ class Collected:
     summary: pd.DataFrame
     swept: list[str]
     unfinished: list[Path]
+    fixed: dict[str, object] = field(default_factory=dict)  # overrides every job shares
 
 
 def job_dirs(sweep_dir: Path) -> list[Path]:
@@ -60,6 +74,22 @@ def job_overrides(job: Path) -> dict[str, object]:
             continue
         values[key] = yaml.safe_load(raw) if raw else raw
     return values
+
+
+def operator_kpis(job: Path, have: set[str]) -> dict[str, object]:
+    """The operator KPIs of a run's summary.json (none if it has no summary), leaving out `have`.
+
+    `days_to_stage` becomes one column per stage reached, `days_to_GROW`, ...
+    """
+    path = job / "summary.json"
+    if not path.is_file():
+        return {}
+    summary = json.loads(path.read_text())
+    row = {k: summary[k] for k in OPERATOR_KPIS if k in summary and k not in have}
+    for stage, day in (summary.get("days_to_stage") or {}).items():
+        if f"days_to_{stage}" not in have:
+            row[f"days_to_{stage}"] = day
+    return row
 
 
 def flatten(node: dict, prefix: str = "") -> dict[str, object]:
@@ -86,22 +116,30 @@ def collect(sweep_dir: str | Path) -> Collected:
     if not root.is_dir():
         raise FileNotFoundError(f"no such sweep folder: {root}")
     kpis = standard_kpis()
-    frames, rows, configs, unfinished = [], [], [], []
+    frames, rows, configs, unfinished, override_keys = [], [], [], [], set()
     for job in job_dirs(root):
         if not is_done(job):
             unfinished.append(job)
             continue
         cfg = yaml.safe_load((job / "config.yaml").read_text())
         ts = pd.read_parquet(job / "timeseries.parquet")
-        ident = {"job": job.relative_to(root).as_posix(), "seed": int(cfg["seed"]), **job_overrides(job)}
+        overrides = job_overrides(job)
+        override_keys.update(overrides)
+        ident = {"job": job.relative_to(root).as_posix(), "seed": int(cfg["seed"]), **overrides}
         frames.append(ts.assign(**ident))
-        rows.append({**ident, "scenario": cfg.get("scenario"), **kpi_row(ts, kpis)})
+        row = {**ident, "scenario": cfg.get("scenario"), **kpi_row(ts, kpis)}
+        rows.append({**row, **operator_kpis(job, set(row))})
         configs.append(flatten(cfg))
     if not rows:
         return Collected(pd.DataFrame(), pd.DataFrame(), [], unfinished)
     summary = pd.DataFrame(rows)
-    swept = [c for c in summary.columns if c not in {"job", "seed", "scenario"} and c not in {k.name for k in kpis}]
-    if not swept:  # folders without Hydra's record: the config keys that differ between jobs
+    overridden = [c for c in summary.columns if c in override_keys]
+    # an override every job shares is a setting of the sweep, not a swept parameter
+    fixed = {c: summary[c].iloc[0] for c in overridden if summary[c].astype(str).nunique() == 1}
+    summary = summary.drop(columns=list(fixed))
+    frames = [f.drop(columns=list(fixed)) for f in frames]
+    swept = [c for c in overridden if c not in fixed]
+    if not swept and not fixed:  # folders without Hydra's record: the config keys that differ between jobs
         varying = pd.DataFrame(configs).loc[:, lambda d: d.astype(str).nunique() > 1]
         swept = [c for c in varying.columns if c != "seed"]
         summary = pd.concat([summary, varying[swept]], axis=1)
@@ -110,16 +148,27 @@ def collect(sweep_dir: str | Path) -> Collected:
     timeseries = pd.concat(frames, ignore_index=True)
     timeseries = timeseries[ident_cols + [c for c in timeseries.columns if c not in ident_cols]]
     summary = summary[ident_cols + [c for c in summary.columns if c not in ident_cols]]
-    return Collected(timeseries, summary, swept, unfinished)
+    return Collected(timeseries, summary, swept, unfinished, fixed)
 
 
-def write(collected: Collected, out: Path) -> list[Path]:
-    """Write the tidy tables (atomically) and return their paths."""
+def write(collected: Collected, out: Path, x: str | None = None) -> list[Path]:
+    """Write the tidy tables (atomically) and the sweep's small multiples; return their paths.
+
+    Args:
+        collected: the sweep as tables.
+        out: folder to write into.
+        x: the swept parameter along the plot's x axis (default: the first numeric one).
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "timeseries.parquet", out / "summary.parquet", out / "summary.csv"]
     atomic_save(paths[0], lambda p: collected.timeseries.to_parquet(p, index=False))
     atomic_save(paths[1], lambda p: collected.summary.to_parquet(p, index=False))
     atomic_save(paths[2], lambda p: collected.summary.to_csv(p, index=False))
+    fig = plot_sweep(collected.summary, collected.swept, x)
+    if fig is not None:
+        paths.append(out / "sweep.png")
+        atomic_save(paths[-1], lambda p: fig.savefig(p, format="png", dpi=110))
+        plt.close(fig)
     return paths
 
 
@@ -131,9 +180,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("sweep_dir", type=Path, help="the sweep folder (hydra.sweep.dir)")
     parser.add_argument("--out", type=Path, help="output folder (default: SWEEP_DIR/collected)")
+    parser.add_argument("--x", help="swept parameter along the plot's x axis (default: the first numeric one)")
     args = parser.parse_args(argv)
     try:
         collected = collect(args.sweep_dir)
+        if args.x is not None and args.x not in collected.swept:
+            raise ValueError(f"--x {args.x}: not a swept parameter; swept: {', '.join(collected.swept) or 'nothing'}")
     except (FileNotFoundError, OSError, ValueError, KeyError) as exc:
         _fail(str(exc) if not isinstance(exc, KeyError) else f"a run folder lacks the column {exc}")
     for job in collected.unfinished:
@@ -141,9 +193,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"skipped {job.relative_to(args.sweep_dir)}: {reason}", file=sys.stderr)
     if collected.summary.empty:
         _fail(f"no finished job under {args.sweep_dir} ({len(collected.unfinished)} unfinished)")
-    paths = write(collected, args.out or args.sweep_dir / "collected")
+    paths = write(collected, args.out or args.sweep_dir / "collected", args.x)
     print(f"collected {len(collected.summary)} finished jobs ({len(collected.unfinished)} unfinished) · "
           f"swept: {', '.join(collected.swept) or 'nothing'} · seeds: {collected.summary['seed'].nunique()}")
+    for key in collected.swept:
+        print(f"  varied: {key} ({parameter_name(key)}): "
+              + ", ".join(map(str, sorted(collected.summary[key].dropna().unique(), key=str))))
+    if collected.fixed:
+        print("  held fixed: " + " ".join(f"{k}={v}" for k, v in collected.fixed.items()))
     for path in paths:
         print(f"  {path}")
 

@@ -11,6 +11,10 @@ same --storage and --study continues it up to --trials completed trials. One pro
 works on a storage file (a lock beside it says so), so a trial still RUNNING when the study is
 opened was left by a process that was stopped mid-trial: it is marked FAIL and not counted.
 
+After the search the best few trials within the budget are raced on more seeds
+(sim/analysis/racing.py): the report gives the set of candidates that cannot be told apart, named by
+what their levers mean, and one line for every trial that failed or was pruned.
+
 Levers: `KEY=LO:HI` (float), `KEY=LO:HI:int`, or `KEY=A,B,C` (choices, including config groups
 such as policy/referral; a choice means what `community-sim KEY=CHOICE` means). Before the first
 trial every lever is checked in full (sim/analysis/checks.py): every choice composed, both ends of
@@ -20,18 +24,17 @@ every range against the schema, the budget, trials and seeds, and the folders to
 from __future__ import annotations
 
 import fcntl
-import json
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import optuna
 import pandas as pd
 
+from sim.analysis import optimise_report
 from sim.analysis.checks import (
     check_at_least,
     check_choices,
@@ -41,7 +44,8 @@ from sim.analysis.checks import (
     choice_value,
 )
 from sim.analysis.kpis import cost_total, kpi_by_name, standard_kpis
-from sim.analysis.report import fmt, write_report
+from sim.analysis.names import parameter_name
+from sim.analysis.racing import Candidate, Race, race
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
@@ -50,6 +54,8 @@ from sim.runner import run
 
 EXIT_BAD_INPUT = 2
 FAST_OUTPUT = ["output.plots=false", "output.csv=false"]
+# a trial that fails with these is marked FAIL (its error kept for the report) and the study goes on
+TRIAL_ERRORS = (ValueError, ArithmeticError)
 
 
 @dataclass(frozen=True)
@@ -125,12 +131,20 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
         return cfg, overrides
 
     def objective(trial) -> float:
-        cfg, overrides = config_for(trial)
-        values, costs = [], []
-        for seed in seeds:
-            ts = run(cfg.replace(seed=seed)).timeseries
-            values.append(kpi.read(ts))
-            costs.append(cost_total(ts))
+        try:
+            cfg, overrides = config_for(trial)
+            values, costs = [], []
+            for seed in seeds:
+                ts = run(cfg.replace(seed=seed)).timeseries
+                values.append(kpi.read(ts))
+                costs.append(cost_total(ts))
+        except TRIAL_ERRORS as exc:  # the report names it; Optuna marks the trial FAIL and goes on
+            trial.set_user_attr("error", f"{type(exc).__name__}: {exc}")
+            raise
+        # per seed, so racing (sim/analysis/racing.py) reuses these seeds instead of rerunning them
+        trial.set_user_attr("seeds", list(seeds))
+        trial.set_user_attr("kpi_by_seed", [None if np.isnan(v) else float(v) for v in values])
+        trial.set_user_attr("cost_by_seed", [float(c) for c in costs])
         trial.set_user_attr("cost_total", float(np.mean(costs)))
         if budget is not None:  # feasible when <= 0; the sampler steers toward feasible levers
             trial.set_constraint("over_budget", float(np.mean(costs)) - budget)
@@ -138,6 +152,7 @@ def make_objective(levers: list[Lever], common: list[str], kpi_name: str, seeds:
         trial.set_user_attr("overrides", [*common, *overrides])
         value = float(np.nanmean(values)) if not np.all(np.isnan(values)) else float("nan")
         if np.isnan(value):  # e.g. a stage never reached: a worst-case score keeps the study going
+            trial.set_user_attr("no_value", True)
             value = -1e18 if kpi.higher_is_better else 1e18
         return value
 
@@ -220,7 +235,8 @@ def optimise(levers: list[Lever], kpi_name: str, trials: int, storage: Path, stu
         done = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
         if trials > done:
             with Progress(trials - done, "optimise", f"trials of {len(seeds)} run{'s' if len(seeds) > 1 else ''}") as progress:
-                study.optimize(objective, n_trials=trials - done, callbacks=[lambda *_: progress.advance()])
+                study.optimize(objective, n_trials=trials - done, catch=TRIAL_ERRORS,
+                               callbacks=[lambda *_: progress.advance()])
     return study
 
 
@@ -235,27 +251,81 @@ def best_feasible(study, budget: float | None):
 
 
 def trials_table(study, budget: float | None) -> pd.DataFrame:
-    """One row per completed trial: levers, KPI, cost, feasibility."""
+    """One row per completed trial: levers, KPI, cost, feasibility, and whether it gave a value."""
     rows = [{"trial": t.number, **t.params, "kpi": t.value, "kpi_sd": t.user_attrs.get("kpi_sd"),
              "cost_total": t.user_attrs.get("cost_total"),
-             "feasible": budget is None or t.user_attrs.get("cost_total", float("inf")) <= budget}
+             "feasible": budget is None or t.user_attrs.get("cost_total", float("inf")) <= budget,
+             "no_value": bool(t.user_attrs.get("no_value", False))}
             for t in study.trials if t.value is not None]
     return pd.DataFrame(rows)
 
 
-def plot_trials(table: pd.DataFrame, kpi: str, budget: float | None):
-    """KPI against cost for every trial, with the budget line."""
-    fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
-    for ok, colour, label in ((True, "C0", "within budget"), (False, "C3", "over budget")):
-        t = table[table["feasible"] == ok]
-        ax.errorbar(t["cost_total"], t["kpi"], yerr=t["kpi_sd"], fmt="o", color=colour, label=label, alpha=0.7)
-    if budget is not None:
-        ax.axvline(budget, color="grey", linestyle="--", label="budget")
-    ax.set_xlabel("mean total cost (yuan)")
-    ax.set_ylabel(f"mean {kpi} (± sd over seeds)")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    return fig
+def top_candidates(study, budget: float | None, top: int) -> list[Candidate]:
+    """The `top` best completed trials within the budget (distinct levers), with their per-seed values."""
+    pick = best_feasible(study, budget)
+    if pick is None:
+        return []
+    sign = 1.0 if study.direction == optuna.study.StudyDirection.MAXIMIZE else -1.0
+    ok = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE and not t.user_attrs.get("no_value")
+          and (budget is None or t.user_attrs.get("cost_total", float("inf")) <= budget)]
+    found, seen = [], set()
+    for t in sorted(ok, key=lambda t: -sign * t.value):
+        key = tuple(sorted(t.params.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        seeds = t.user_attrs.get("seeds", [])
+        values = dict(zip(seeds, t.user_attrs.get("kpi_by_seed", []), strict=False))
+        costs = dict(zip(seeds, t.user_attrs.get("cost_by_seed", []), strict=False))
+        found.append(Candidate(f"trial {t.number}", list(t.user_attrs["overrides"]), dict(t.params),
+                               {s: float("nan") if v is None else v for s, v in values.items()}, costs))
+        if len(found) == top:
+            break
+    return found
+
+
+def make_scorer(kpi_name: str):
+    """(candidate, seed) -> (KPI, total cost): one run of the candidate's overrides on that seed."""
+    kpi = kpi_by_name(kpi_name, standard_kpis())
+    configs: dict[str, SimConfig] = {}
+
+    def score(candidate: Candidate, seed: int) -> tuple[float, float]:
+        if candidate.name not in configs:
+            configs[candidate.name] = load_config([*candidate.overrides, *FAST_OUTPUT])
+        ts = run(configs[candidate.name].replace(seed=seed)).timeseries
+        return kpi.read(ts), cost_total(ts)
+
+    return score
+
+
+def race_top(study, kpi_name: str, seeds: list[int], budget: float | None, top: int = 4, rounds: int = 3,
+             seeds_per_round: int = 2, score=None) -> Race | None:
+    """Race the study's `top` best feasible trials on more seeds (sim/analysis/racing.py).
+
+    Args:
+        study: a study made by `optimise`.
+        kpi_name: the study's KPI.
+        seeds: the seeds every trial ran (reused, not rerun).
+        budget: maximum mean total cost on the raced seeds.
+        top: candidates raced.
+        rounds, seeds_per_round: new seeds added per round, and how many rounds at most.
+        score: (candidate, seed) -> (KPI, cost); one simulation run by default.
+
+    Returns:
+        The race, or None when no trial was within the budget.
+    """
+    candidates = top_candidates(study, budget, top)
+    if not candidates:
+        return None
+    kpi = kpi_by_name(kpi_name, standard_kpis())
+    scorer = score or make_scorer(kpi_name)
+    with Progress(len(candidates) * rounds * seeds_per_round, "race", "runs at most") as progress:
+        def counted(candidate: Candidate, seed: int) -> tuple[float, float]:
+            value = scorer(candidate, seed)
+            progress.advance()
+            return value
+
+        return race(candidates, counted, list(seeds), kpi.higher_is_better, rounds, seeds_per_round, budget)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -266,6 +336,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--budget", type=float, help="maximum mean total cost over the run (yuan)")
     p.add_argument("--trials", type=int, default=30, help="completed trials wanted in total")
     p.add_argument("--seeds", type=int, default=3, help="replicate seeds averaged by every trial")
+    p.add_argument("--race", type=int, default=4, help="best feasible trials raced on more seeds (0: none)")
+    p.add_argument("--race-rounds", type=int, default=3, help="rounds of new seeds in the race")
+    p.add_argument("--race-seeds", type=int, default=2, help="new seeds per round of the race")
     p.add_argument("--common", nargs="*", default=[], help="community-sim overrides for every trial")
     p.add_argument("--storage", type=Path, default=Path("reports/optimise/study.db"))
     p.add_argument("--study", default="levers")
@@ -277,34 +350,37 @@ def main(argv: list[str] | None = None) -> None:
         kpi_by_name(a.kpi, standard_kpis())
         check_at_least("--trials", a.trials)
         check_at_least("--seeds", a.seeds)
+        check_at_least("--race", a.race, 0)
+        check_at_least("--race-rounds", a.race_rounds, 0)
+        check_at_least("--race-seeds", a.race_seeds)
         check_at_least("--sampler-seed", a.sampler_seed, 0)
         check_positive("--budget", a.budget)
         check_levers(levers, a.common)
         check_out_folder("--storage", a.storage.parent)
         check_out_folder("--out", a.out or a.storage.parent)
-        study = optimise(levers, a.kpi, a.trials, a.storage, a.study, a.common, list(range(a.seeds)), a.budget,
+        seeds = list(range(a.seeds))
+        study = optimise(levers, a.kpi, a.trials, a.storage, a.study, a.common, seeds, a.budget,
                          a.sampler_seed, log=print)
     except (ConfigError, ValueError, StudyInUse) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     out = a.out or a.storage.parent
-    out.mkdir(parents=True, exist_ok=True)
+    result = race_top(study, a.kpi, seeds, a.budget, a.race, a.race_rounds, a.race_seeds) if a.race else None
+    intro = [f"Optuna TPE search of {', '.join(parameter_name(lv.key) for lv in levers)} for the best mean "
+             f"{a.kpi} over {a.seeds} seeds" + (f", mean total cost at most {a.budget:,.0f} yuan." if a.budget else "."),
+             f"Then the {a.race} best trials within the budget raced on up to {a.race_rounds * a.race_seeds} more "
+             "seeds: a candidate leaves the race once its paired difference to the leader on common seeds is "
+             "beyond noise (its interval clear of zero at 95% over the whole race, Bonferroni-corrected for "
+             "the repeated looks), or its mean cost on the raced seeds exceeds the budget."]
     table = trials_table(study, a.budget)
-    best = best_feasible(study, a.budget)
-    table.to_csv(out / "trials.csv", index=False)
-    summary = {"kpi": a.kpi, "budget": a.budget, "trials": len(table), "best": None if best is None else {
-        "trial": best.number, "levers": best.params, "kpi": best.value, "cost_total": best.user_attrs["cost_total"]}}
-    (out / "best.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    intro = [f"Optuna TPE search of {', '.join(lv.key for lv in levers)} for the best mean {a.kpi} over "
-             f"{a.seeds} seeds" + (f", mean total cost at most {a.budget:,.0f} yuan." if a.budget else ".")]
-    notes = ["No trial was within the budget." if best is None else
-             f"Best within budget: trial {best.number}, {a.kpi} {fmt(best.value)} at {fmt(best.user_attrs['cost_total'])}"
-             f" yuan with " + ", ".join(f"{k}={fmt(v) if isinstance(v, float) else v}" for k, v in best.params.items())]
-    shown = table.sort_values("kpi", ascending=not kpi_by_name(a.kpi, standard_kpis()).higher_is_better).head(15)
-    shown = shown.map(lambda v: fmt(v) if isinstance(v, float) else v)
-    write_report(out, f"Optimising {a.kpi}", intro, shown, {"trials": plot_trials(table, a.kpi, a.budget)}, notes)
-    print(notes[0])
-    print(f"{len(table)} trials in {a.storage} (study {a.study}) · report: {out / 'report.html'}")
+    choice_keys = [lv.key for lv in levers if lv.choices]
+    for line in optimise_report.write(out, study, table, result, a.kpi, a.budget, intro, choice_keys):
+        print(line)
+    complete = sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
+    other = len(study.trials) - complete
+    print(f"{complete} trials in {a.storage} (study {a.study})"
+          + (f", {other} failed or pruned (listed in the report)" if other else "")
+          + f" · report: {out / 'report.html'}")
 
 
 if __name__ == "__main__":
