@@ -48,7 +48,7 @@ TOOLS = {  # command -> module whose main() it runs (pyproject.toml [project.scr
     "community-sim-sensitivity": "sim.analysis.sensitivity",
     "community-sim-optimise": "sim.analysis.optimise",
 }
-COMMON = ["--common", "playbook=flat", "network.n_people=5000", "days=180"]
+COMMON = ["--common", "playbook=flat", "network.n_people=5000", "network.n_segments=1", "days=180"]
 BEST = "experiments/best_levers_under_budget"
 BEST_LEVERS = ["--lever", "policy.content.posts_per_week=1:14", "--lever",
                "policy/referral=none,open_invite,reward_per_join", "--lever", "policy.acquisition.budget_per_day=0:300",
