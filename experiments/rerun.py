@@ -237,10 +237,12 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
 
 
 def head_commit() -> str:
-    """The checkout's commit (short), with '+changes' when its tracked files differ from it."""
+    """The checkout's commit (short), with '+changes' when its tracked files differ from it (the
+    experiments' own folders aside: a rerun writes into them while it runs)."""
     git = ["git", "-C", str(ROOT)]
     commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no", "--", ".",
+                            ":(exclude,glob)experiments/*/**"], capture_output=True, text=True)
     return commit + ("+changes" if dirty.stdout.strip() else "") if commit else "unknown"
 
 

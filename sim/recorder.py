@@ -184,8 +184,11 @@ def git_commit(repo_dir: Path) -> dict:
 
 def provenance(seed: int, timings: dict) -> dict:
     """How a run was made: seed, versions, source commit, command line, machine."""
-    packages = {}
-    for name in ("community-sim", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "hydra-core", "matplotlib"):
+    # the code that ran: an editable install's metadata can lag behind it
+    from sim import __version__
+
+    packages = {"community-sim": __version__}
+    for name in ("mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "hydra-core", "matplotlib"):
         try:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
