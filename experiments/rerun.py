@@ -98,7 +98,7 @@ EXPERIMENTS = (
         "--title", "Which referral policy keeps the most members per yuan? 裂变策略"),), fresh=("report/runs",)),
     Experiment("drivers_of_active_stage", ((
         "community-sim-sensitivity", "--param", "policy.content.posts_per_week=1:14",
-        "--param", "policy.referral.p_accept=0.05:0.5", "--param", "member.p_churn_max_per_day=0.01:0.06",
+        "--param", "policy.referral.p_accept=0.05:0.5", "--param", "member.p_churn_max_per_day=0.0005:0.008",
         "--param", "policy.acquisition.budget_per_day=0:300", "--param", "staff.welcome_engagement_boost=0:0.3",
         "--param", "member.w_active_social=0.1:0.6", "--param", "network.p_rewire=0:1",
         "--kpi", "days_to_ACTIVE", "--method", "morris", "--n", "10", "--seeds", "2", *COMMON,
