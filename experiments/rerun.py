@@ -52,26 +52,8 @@ COMMON = ["--common", "playbook=flat", "network.n_people=5000", "network.n_segme
 BEST = "experiments/best_levers_under_budget"
 BEST_LEVERS = ["--lever", "policy.content.posts_per_week=1:14", "--lever",
                "policy/referral=none,open_invite,reward_per_join", "--lever", "policy.acquisition.budget_per_day=0:300",
-               "--kpi", "members_final", "--budget", "250000", "--seeds", "2", *COMMON,
+               "--kpi", "members_final", "--budget", "365000", "--seeds", "2", *COMMON,
                "--storage", f"{BEST}/study.db"]
-# the plans the README follows seed by seed: the trials' stored overrides, and the pre-0.3.0 winner
-SEED_BY_SEED_ARMS = {
-    "trial_15": (13.573233041719927, "reward_per_join", 208.95061263836942),
-    "trial_33": (13.874703848255429, "open_invite", 236.8099357005902),
-    "trial_28": (12.490366627234943, "open_invite", 232.9326989411567),
-    "trial_31": (12.756257089940808, "open_invite", 220.3784066807635),
-    "trial_26": (13.101868324037447, "open_invite", 213.1954401289773),
-    "trial_7": (9.029261461986401, "reward_per_join", 204.54608973104502),
-    "earlier_plan": (12.069204344854175, "reward_per_join", 85.3879315783579),
-}
-
-
-def _arms(arms: dict) -> list[str]:
-    args = []
-    for name, (posts, referral, budget) in arms.items():
-        args += ["--arm", name, f"policy.content.posts_per_week={posts}", f"policy/referral={referral}",
-                 f"policy.acquisition.budget_per_day={budget}"]
-    return args
 
 
 @dataclass(frozen=True)
@@ -106,9 +88,7 @@ EXPERIMENTS = (
     Experiment("best_levers_under_budget", (
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "24"),
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "36"),  # the README's resumed study
-        ("community-sim-compare", *_arms(SEED_BY_SEED_ARMS), *COMMON, "--seeds", "2",
-         "--out", f"{BEST}/seed_by_seed", "--title", "Top trials of the budget search, seed by seed"),
-    ), fresh=("study.db", "study.db.lock", "seed_by_seed/runs")),
+    ), fresh=("study.db", "study.db.lock")),
 )
 
 BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) begin -->\n)(?P<body>.*?)(<!-- results: (?P=name) end -->)",
@@ -205,16 +185,6 @@ def optimise_table(folder: Path) -> str:
     return head + "\n\n" + markdown_table(table.astype(str))
 
 
-def seed_by_seed_table(report: Path) -> str:
-    """Each plan's members and total cost on each seed (kpis_by_run.csv)."""
-    runs = pd.read_csv(report / "kpis_by_run.csv")
-    rows = []
-    for arm, g in runs.groupby("arm", sort=False):
-        g = g.sort_values("seed")
-        rows.append({"plan": arm.replace("_", " "),
-                     "members, seed " + " / ".join(map(str, g.seed)): " / ".join(g.members_final.map(fmt)),
-                     "total cost (yuan), seed " + " / ".join(map(str, g.seed)): " / ".join(g.cost_total.map(fmt))})
-    return markdown_table(pd.DataFrame(rows))
 
 
 EXPERTS = ["expert posts", "experts who quit", "expert burnout at the end", "staff cost (yuan)", "revenue (yuan)",
@@ -231,8 +201,7 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
     "drivers_of_active_stage": {
         "indices": (lambda f: morris_table(f / "report"), "report/indices.csv, report/samples.csv")},
     "best_levers_under_budget": {
-        "trials": (optimise_table, "trials.csv, best.json"),
-        "seed-by-seed": (lambda f: seed_by_seed_table(f / "seed_by_seed"), "seed_by_seed/kpis_by_run.csv")},
+        "trials": (optimise_table, "trials.csv, best.json")},
 }
 
 
