@@ -101,7 +101,7 @@ def equalise(arms: dict[str, SimConfig], seeds: list[int], target: float | str,
     (`"auto"`: the costliest arm's as configured). Runs are kept in memory; the arms' reported runs
     are made afterwards at the factor found. Each arm that misses the target says why on stderr."""
     def measure(label: str):
-        return lambda cfg: pd.concat(run_seeds({label: cfg}, seeds, None, jobs, f"equal spend: {label}"))
+        return lambda cfg: pd.concat(run_seeds({label: cfg}, seeds, None, jobs, f"equal-spend runs of {label}"))
     first = {label: measure(label)(cfg) for label, cfg in arms.items()}
     if target == "auto":
         target = max(float(ts.groupby("seed")["cost"].sum().mean()) for ts in first.values())

@@ -151,7 +151,7 @@ def _cell(row, kpi: Kpi) -> str:
             return "–"
         return f"{Stage(int(row['mean'])).label} ({int(row['mode_count'])}/{int(row['n_seeds'])})"
     if row["n"] == 0:
-        return "never 从未" if kpi.name.startswith("days_to_") else "–"
+        return {"payback_day": "never pays back 未回本"}.get(kpi.name, "never 从未" if kpi.name.startswith("days_to_") else "–")
     text = fmt(row["mean"]) + (f" [{fmt(row['lo'])}, {fmt(row['hi'])}]" if math.isfinite(row["lo"]) else "")
     if row["n"] < row["n_seeds"]:
         text += f" ({int(row['n'])}/{int(row['n_seeds'])} seeds" + ("; never on the others)" if
