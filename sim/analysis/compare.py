@@ -245,7 +245,8 @@ def _stage_row(label: str, r, is_base: bool) -> dict:
     shown = Stage(int(r.mean)).label if r.mean == r.mean else "–"
     return {"KPI": label, "arm": r.arm + (" (baseline)" if is_base else ""),
             "mean [95% CI]": f"{shown} on {int(r.mode_count)} of {r.n_seeds} seeds (mode)",
-            "n": f"{r.n}/{r.n_seeds}", "difference vs baseline [95% CI]": "", "P(better)": "", "seeds won": ""}
+            "n": f"{r.n}/{r.n_seeds}", **dict.fromkeys(("difference vs baseline [95% CI]", "P(better)", "seeds won"),
+                                                       "" if is_base else "–")}
 
 
 def _never(kpi: str) -> str:
