@@ -138,3 +138,20 @@ def test_operator_kpis_read_a_series():
     assert read["dau_recent"](ts) == 20 and read["wau_share_recent"](ts) == 0.5 and read["mau_share_recent"](ts) == pytest.approx(0.7)
     assert read["members_per_10k_yuan"](ts) == pytest.approx(100 / 30_000 * 1e4)
     assert read["stage_end"](ts) == 9 and read["stage_reached"](ts) == 1  # DECLINE is a warning, not a stage reached
+
+
+@pytest.mark.parametrize("bad", [
+    ["--equal-spend", "0"],
+    ["--equal-spend", "auto", "--levers", "ghost:campaigns"],
+    ["--levers", "salaries"],
+    ["--primary", "stage_end"],
+    ["--primary", "nope"],
+])
+def test_bad_equal_spend_levers_or_primary_are_one_line_and_exit_2(bad, capsys):
+    from sim.analysis.compare import main as compare_main  # noqa: PLC0415
+
+    with pytest.raises(SystemExit) as exit_:
+        compare_main(["--arm", "a", "--arm", "b", *bad, "--seeds", "1", "--common", "days=5", "network.n_people=300"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
