@@ -7,10 +7,18 @@ KPI (sim/analysis/kpis.py) the mean and 95% CI per arm, the paired difference ag
 baseline. With --target-width KPI=W, seeds are added in batches until every arm's difference
 interval on that KPI is narrower than W (or --max-seeds is reached).
 
+With --equal-spend TOTAL (yuan over the run) or --equal-spend auto (the costliest arm's spend), each
+arm's spending levers (campaign budget, referral and fission rewards, red packets: --levers) are
+scaled by one factor per arm until its mean total cost is within 1% of the target
+(sim/analysis/spend.py); an arm that cannot get there says why. The report opens with the verdict
+on the primary KPI (--primary, default members_final) in Chinese and English
+(sim/analysis/verdict.py), then a compact table with each arm's spend first, then the plots.
+
 Each run is written to OUT/runs/ARM/seed=S and marked DONE, so a comparison that is stopped and
-started again reuses what finished. Results: OUT/report.html (self-contained), OUT/report.md with
-its PNGs, OUT/kpis_by_run.csv (one row per arm and seed) and OUT/comparison.csv. Every arm is
-composed, and the seeds, counts, target and output folder checked, before the first run.
+started again reuses what finished. Results (sim/analysis/compare_report.py): OUT/report.html
+(self-contained), OUT/report.md with its PNGs, OUT/kpis_by_run.csv (one row per arm and seed) and
+OUT/comparison.csv. Every arm is composed, and the seeds, counts, target and output folder checked,
+before the first run.
 """
 
 from __future__ import annotations
@@ -24,9 +32,12 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from sim.analysis.checks import check_at_least, check_out_folder, check_seeds
+from sim.analysis.compare_report import formatted, write_outputs
 from sim.analysis.kpis import Kpi, kpi_by_name, kpi_row, standard_kpis
-from sim.analysis.report import fmt, plot_stage_timing, plot_time_bands, write_report
+from sim.analysis.spend import DEFAULT_LEVERS, SpendFit, check_levers, fit_spend, spend_table
+from sim.analysis.spend import parse_target as parse_spend
 from sim.analysis.stats import mean_ci, paired_difference
+from sim.analysis.verdict import headline
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
@@ -35,6 +46,7 @@ from sim.recorder import is_done
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
+PRIMARY = "members_final"  # the verdict's KPI unless --primary says: what a growth budget is for
 FAST_OUTPUT = {"output.plots": False, "output.csv": False}  # one dashboard per run is not needed here
 
 
@@ -49,6 +61,8 @@ class Comparison:
     kpi_runs: pd.DataFrame  # one row per arm and seed
     daily: pd.DataFrame  # one row per arm, seed and day
     table: pd.DataFrame = field(default_factory=pd.DataFrame)  # numbers, one row per KPI and arm
+    fits: list[SpendFit] = field(default_factory=list)  # how each arm was brought to the spend (equal spend only)
+    primary: str = PRIMARY
 
 
 def run_one(label: str, cfg: SimConfig, seed: int, out: Path | None, graphs: dict) -> pd.DataFrame:
@@ -69,14 +83,36 @@ def run_seed(arms: dict[str, SimConfig], seed: int, out: Path | None) -> list[pd
     return [run_one(label, cfg, seed, out, graphs).assign(arm=label, seed=seed) for label, cfg in arms.items()]
 
 
-def run_seeds(arms: dict[str, SimConfig], seeds: list[int], out: Path | None, jobs: int) -> list[pd.DataFrame]:
+def run_seeds(arms: dict[str, SimConfig], seeds: list[int], out: Path | None, jobs: int,
+              what: str | None = None) -> list[pd.DataFrame]:
     """Run every arm on every seed, `jobs` seeds at a time (joblib processes when jobs > 1),
-    reporting progress per seed on stderr."""
+    reporting progress per seed on stderr (as `what`, default "compare (N arms)")."""
     if jobs <= 1:
         batches = (run_seed(arms, s, out) for s in seeds)
     else:
         batches = Parallel(n_jobs=jobs, return_as="generator")(delayed(run_seed)(arms, s, out) for s in seeds)
-    return [frame for batch in track(batches, len(seeds), f"compare ({len(arms)} arms)", "seeds") for frame in batch]
+    what = what or f"compare ({len(arms)} arms)"
+    return [frame for batch in track(batches, len(seeds), what, "seeds") for frame in batch]
+
+
+def equalise(arms: dict[str, SimConfig], seeds: list[int], target: float | str,
+             levers: dict[str, tuple[str, ...]] | tuple[str, ...], jobs: int = 1) -> tuple[dict[str, SimConfig], list[SpendFit]]:
+    """Scale each arm's spending levers until its mean total cost over `seeds` is the target's
+    (`"auto"`: the costliest arm's as configured). Runs are kept in memory; the arms' reported runs
+    are made afterwards at the factor found. Each arm that misses the target says why on stderr."""
+    def measure(label: str):
+        return lambda cfg: pd.concat(run_seeds({label: cfg}, seeds, None, jobs, f"equal-spend runs of {label}"))
+    first = {label: measure(label)(cfg) for label, cfg in arms.items()}
+    if target == "auto":
+        target = max(float(ts.groupby("seed")["cost"].sum().mean()) for ts in first.values())
+    scaled, fits = {}, []
+    for label, cfg in arms.items():
+        allowed = levers.get(label, DEFAULT_LEVERS) if isinstance(levers, dict) else levers
+        scaled[label], fit = fit_spend(label, cfg, float(target), measure(label), allowed, first[label])
+        fits.append(fit)
+        if fit.note:
+            print(f"equal spend: {fit.note}", file=sys.stderr)
+    return scaled, fits
 
 
 def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, level: float = 0.95) -> pd.DataFrame:
@@ -88,6 +124,9 @@ def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, leve
     for k in kpis:
         for arm, group in kpi_runs.groupby("arm", sort=False):
             values = group.set_index("seed").sort_index()[k.name]
+            if k.kind == "stage":  # a category: the modal stage, no mean, no difference
+                rows.append(_modal_row(k.name, arm, values))
+                continue
             ci = mean_ci(values, level)
             low, high = k.bounds
             lo = ci.lo if low is None or np.isnan(ci.lo) else max(ci.lo, low)
@@ -97,15 +136,29 @@ def kpi_table(kpi_runs: pd.DataFrame, kpis: tuple[Kpi, ...], baseline: str, leve
             if arm != baseline:
                 pd_ = paired_difference(values.to_numpy(), base.loc[values.index, k.name].to_numpy(),
                                         k.higher_is_better, level)
-                row |= {"diff": pd_.diff.mean, "diff_lo": pd_.diff.lo, "diff_hi": pd_.diff.hi,
+                row |= {"diff": pd_.diff.mean, "diff_lo": pd_.diff.lo, "diff_hi": pd_.diff.hi, "n_pairs": pd_.diff.n,
                         "p_better": pd_.p_better, "wins": pd_.wins, "ties": pd_.ties}
             rows.append(row)
     return pd.DataFrame(rows)
 
 
+def _modal_row(kpi: str, arm: str, values: pd.Series) -> dict:
+    """The most common value over seeds (ties go to the lower stage code) and on how many seeds."""
+    counts = values.dropna().value_counts()
+    if counts.empty:
+        return {"kpi": kpi, "arm": arm, "mean": np.nan, "lo": np.nan, "hi": np.nan, "n": 0, "n_seeds": len(values),
+                "mode_count": 0}
+    mode = min(counts.index[counts == counts.max()])
+    return {"kpi": kpi, "arm": arm, "mean": float(mode), "lo": np.nan, "hi": np.nan, "n": int(counts.sum()),
+            "n_seeds": len(values), "mode_count": int(counts.max())}
+
+
 def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None = None, out: Path | None = None,
             jobs: int = 1, level: float = 0.95,
-            target: tuple[str, float] | None = None, max_seeds: int = 50, batch: int = 5) -> Comparison:
+            target: tuple[str, float] | None = None, max_seeds: int = 50, batch: int = 5,
+            equal_spend: float | str | None = None,
+            levers: dict[str, tuple[str, ...]] | tuple[str, ...] = DEFAULT_LEVERS,
+            primary: str = PRIMARY) -> Comparison:
     """Run the arms on common seeds and tabulate every KPI against the baseline.
 
     Args:
@@ -118,6 +171,11 @@ def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None =
         target: (KPI name, width): add `batch` seeds until each difference CI is narrower.
         max_seeds: stop adding seeds here even if the target is not met.
         batch: seeds added per round.
+        equal_spend: total cost over the run (yuan) every arm is scaled to, "auto" for the costliest
+            arm's, None to run the arms as configured.
+        levers: spending levers that may be scaled (sim/analysis/spend.py LEVERS), for every arm or
+            by arm label.
+        primary: the KPI the verdict is about.
     """
     baseline = baseline or next(iter(arms))
     if baseline not in arms:
@@ -125,6 +183,10 @@ def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None =
     kpis = standard_kpis()
     if target is not None:
         kpi_by_name(target[0], kpis)
+    check_primary(primary, kpis)
+    fits = []
+    if equal_spend is not None:
+        arms, fits = equalise(arms, list(seeds), equal_spend, levers, jobs)
     seeds, frames = list(seeds), []
     todo = seeds
     while True:
@@ -138,68 +200,22 @@ def compare(arms: dict[str, SimConfig], seeds: list[int], baseline: str | None =
             break
         todo = list(range(max(seeds) + 1, max(seeds) + 1 + min(batch, max_seeds - len(seeds))))
         seeds += todo
-    return Comparison(arms, baseline, seeds, kpis, kpi_runs, daily, table)
+    return Comparison(arms, baseline, seeds, kpis, kpi_runs, daily, table, fits, primary)
+
+
+def check_primary(name: str, kpis: tuple[Kpi, ...]) -> Kpi:
+    """The verdict's KPI: a known one, with a number per seed (not a stage category)."""
+    k = kpi_by_name(name, kpis)
+    if k.kind != "number":
+        raise ValueError(f"--primary {name}: a stage is a category, with no difference to give a verdict on; "
+                         "choose a numeric KPI (e.g. members_final, days_to_MATURE)")
+    return k
 
 
 def _narrow_enough(table: pd.DataFrame, baseline: str, kpi: str, width: float) -> bool:
     rows = table[(table["kpi"] == kpi) & (table["arm"] != baseline)]
     widths = rows["diff_hi"] - rows["diff_lo"]
     return bool(widths.notna().all() and (widths < width).all())
-
-
-def formatted(c: Comparison) -> pd.DataFrame:
-    """The KPI table as strings a strategist reads (one row per KPI and arm)."""
-    labels = {k.name: f"{k.label} ({k.unit}, {'higher' if k.higher_is_better else 'lower'} is better)" for k in c.kpis}
-    rows = []
-    for r in c.table.itertuples(index=False):
-        is_base = r.arm == c.baseline
-        rows.append({
-            "KPI": labels[r.kpi],
-            "arm": r.arm + (" (baseline)" if is_base else ""),
-            "mean [95% CI]": f"{fmt(r.mean)} [{fmt(r.lo)}, {fmt(r.hi)}]",
-            "n": f"{r.n}/{r.n_seeds}",
-            "difference vs baseline [95% CI]": "" if is_base else f"{fmt(r.diff)} [{fmt(r.diff_lo)}, {fmt(r.diff_hi)}]",
-            "P(better)": "" if is_base else "tie" if r.ties == 1 else f"{r.p_better:.0%}" if r.p_better == r.p_better else "–",
-            "seeds won": "" if is_base else _won(r.wins, r.ties),
-        })
-    return pd.DataFrame(rows)
-
-
-def _won(wins: float, ties: float) -> str:
-    """Share of seeds won, with the ties said as ties (a tie on every seed is not 'won 0%')."""
-    if wins != wins:
-        return "–"
-    if ties == 1:
-        return "tie on every seed"
-    return f"{wins:.0%}" + (f" (ties {ties:.0%})" if ties > 0 else "")
-
-
-def write_outputs(c: Comparison, out: Path, title: str, level: float = 0.95) -> tuple[Path, Path]:
-    """Write the tables and the Markdown and HTML reports."""
-    out.mkdir(parents=True, exist_ok=True)
-    c.kpi_runs.to_csv(out / "kpis_by_run.csv", index=False)
-    c.table.to_csv(out / "comparison.csv", index=False)
-    first = c.arms[c.baseline]
-    intro = [
-        f"Arms: {', '.join(c.arms)}; baseline: {c.baseline}. Scenario {first.scenario}, "
-        f"{first.days} days, {len(c.seeds)} seeds ({min(c.seeds)}–{max(c.seeds)}), every arm on the same "
-        "seeds (common random numbers): the difference column is the mean of per-seed differences.",
-        f"Intervals are {level:.0%} Student-t intervals over seeds. P(better) is the probability that the "
-        "mean difference favours the arm (t posterior, flat prior); 'seeds won' is the share of seeds on "
-        "which it did better, with the seeds where the two were equal given as ties. n counts the seeds that produced a value (a stage not reached gives none).",
-    ]
-    notes = [
-        "Days to a stage, and the payback day, count only the seeds that reached it (n); a difference in n "
-        "matters as much as a difference in days.",
-        "Cost is every cost the model counts (the `cost` metric: staff, tools, campaigns, referral rewards, "
-        "perks, events, reactivation); ROI is (margin - cost) / cost with the model's margin (members' orders "
-        "at the gross margin, membership fees less the platform's share).",
-    ]
-    if c.kpi_runs["roi"].isna().all():
-        notes.append("ROI is empty: these runs record no margin (or no cost) to compute it from.")
-    figures = {"kpis_over_time": plot_time_bands(c.daily, "arm", level),
-               "stage_timing": plot_stage_timing(c.kpi_runs, "arm", level)}
-    return write_report(out, title, intro, formatted(c), figures, notes)
 
 
 def parse_target(text: str | None) -> tuple[str, float] | None:
@@ -232,6 +248,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--level", type=float, default=0.95)
     p.add_argument("--out", type=Path, default=Path("reports/compare"))
     p.add_argument("--title", default="Policy comparison 策略对比")
+    p.add_argument("--equal-spend", metavar="TOTAL|auto",
+                   help="hold every arm's total cost over the run at TOTAL yuan (auto: the costliest arm's) by "
+                        "scaling its spending levers")
+    p.add_argument("--levers", nargs="+", default=[], metavar="[ARM:]LEVER",
+                   help="levers --equal-spend may scale, for every arm (LEVER) or one (ARM:LEVER); default: "
+                        f"{' '.join(DEFAULT_LEVERS)} (also: events); an arm scales those its policy uses")
+    p.add_argument("--primary", default=PRIMARY, help=f"the KPI the verdict is about (default {PRIMARY})")
     a = p.parse_args(argv)
     try:
         for flag, value in (("--seeds", a.seeds), ("--jobs", a.jobs), ("--max-seeds", a.max_seeds), ("--batch", a.batch)):
@@ -246,6 +269,8 @@ def main(argv: list[str] | None = None) -> None:
         target = parse_target(a.target_width)
         if target is not None:
             kpi_by_name(target[0], standard_kpis())
+        check_primary(a.primary, standard_kpis())
+        equal_spend, levers = parse_spend(a.equal_spend), check_levers(a.levers, labels)
         arms = {}
         for arm in a.arm:
             try:
@@ -255,11 +280,17 @@ def main(argv: list[str] | None = None) -> None:
         last = a.first_seed + (max(a.seeds, a.max_seeds) if target is not None else a.seeds) - 1
         check_seeds(next(iter(arms.values())), f"--first-seed {a.first_seed} --seeds {a.seeds}", (a.first_seed, last))
         check_out_folder("--out", a.out)
-        c = compare(arms, list(range(a.first_seed, a.first_seed + a.seeds)), a.baseline, a.out, a.jobs, a.level, target, a.max_seeds, a.batch)
+        c = compare(arms, list(range(a.first_seed, a.first_seed + a.seeds)), a.baseline, a.out, a.jobs, a.level,
+                    target, a.max_seeds, a.batch, equal_spend, levers, a.primary)
     except (ConfigError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
     md, page = write_outputs(c, a.out, a.title, a.level)
+    primary = kpi_by_name(c.primary, c.kpis)
+    print("\n".join(headline(c.table, c.kpi_runs, primary, c.baseline, bool(c.fits) and all(f.reached for f in c.fits),
+                              a.level)))
+    if c.fits:
+        print(spend_table(c.fits).to_string(index=False))
     print(formatted(c).to_string(index=False))
     print(f"seeds: {len(c.seeds)} · report: {page} · {md}")
 

@@ -20,7 +20,8 @@ RECENT_DAYS = 28  # "recent" averages use the last four weeks, as the run summar
 HEALTHY_STAGES = (Stage.GROW, Stage.ACTIVE, Stage.MATURE, Stage.EXPANSION)
 # the values a KPI can take, by unit: shares lie in [0, 1], a return on cost cannot lose more than
 # the cost; every other unit is a count, an amount of money or a number of days, never negative
-BOUNDS_BY_UNIT: dict[str, tuple[float | None, float | None]] = {"share": (0.0, 1.0), "ratio": (-1.0, None)}
+BOUNDS_BY_UNIT: dict[str, tuple[float | None, float | None]] = {"share": (0.0, 1.0), "ratio": (-1.0, None),
+                                                                 "stage": (None, None)}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Kpi:
     unit: str
     higher_is_better: bool
     read: Callable[[pd.DataFrame], float]
+    zh: str = ""  # Chinese label, for the verdict and the summary table
+    kind: str = "number"  # "number", or "stage": a stage code, summarised by the modal stage, not a mean
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
@@ -74,6 +77,36 @@ def days_to_stage(ts: pd.DataFrame, stage: Stage) -> float:
     return float(ts["day"].iloc[hit[0]]) if hit.size else float("nan")
 
 
+def stage_at_end(ts: pd.DataFrame) -> float:
+    """Stage code on the last day (DECLINE, the warning, included)."""
+    return float(ts["stage"].iloc[-1])
+
+
+def highest_stage(ts: pd.DataFrame) -> float:
+    """Code of the latest healthy stage the community reached by the end of the run."""
+    codes = ts["stage"].to_numpy()
+    healthy = codes[codes <= int(Stage.EXPANSION)]  # DECLINE is a warning, not a later stage
+    return float(healthy.max()) if healthy.size else float(Stage.CREATE)
+
+
+def recent_mean(column: str, per_member: bool = False) -> Callable[[pd.DataFrame], float]:
+    """Mean of a daily column over the last four weeks (divided by that day's members when asked);
+    NaN when the series lacks it."""
+    def read(ts: pd.DataFrame) -> float:
+        if column not in ts:
+            return float("nan")
+        tail = ts.tail(RECENT_DAYS)
+        values = tail[column] / tail["members"].where(tail["members"] > 0) if per_member else tail[column]
+        return float(values.mean())
+    return read
+
+
+def members_per_10k_yuan(ts: pd.DataFrame) -> float:
+    """Members at the end per 10,000 yuan of total cost (NaN without cost)."""
+    cost = cost_total(ts)
+    return members_final(ts) / cost * 1e4 if cost else float("nan")
+
+
 def roi(ts: pd.DataFrame) -> float:
     """(margin - cost) / cost over the run; NaN without cost or without a margin column."""
     return accounts.roi(ts)
@@ -96,17 +129,25 @@ def payback_day(ts: pd.DataFrame) -> float:
 def standard_kpis() -> tuple[Kpi, ...]:
     """The KPIs every comparison, sweep summary and analysis can use."""
     kpis = [
-        Kpi("members_final", "members at the last day", "people", True, members_final),
+        Kpi("members_final", "members at the last day", "people", True, members_final, "期末成员数"),
         Kpi("active_share_recent", "daily active share, last 4 weeks", "share", True,
-            lambda ts: float(ts["active_share"].tail(RECENT_DAYS).mean())),
+            lambda ts: float(ts["active_share"].tail(RECENT_DAYS).mean()), "近4周日活占比"),
+        Kpi("dau_recent", "daily active members (DAU), last 4 weeks", "people", True, recent_mean("daily_active"),
+            "近4周日活人数"),
+        Kpi("wau_share_recent", "weekly active share (WAU / members), last 4 weeks", "share", True,
+            recent_mean("weekly_active", per_member=True), "近4周周活占比"),
+        Kpi("mau_share_recent", "monthly active share (MAU / members), last 4 weeks", "share", True,
+            recent_mean("monthly_active", per_member=True), "近4周月活占比"),
         Kpi("retention", "still members / ever joined", "share", True, retention),
         Kpi("posts_member_total", "member posts over the run", "posts", True,
             lambda ts: float(ts["posts_member"].sum())),
         Kpi("member_content_share", "member-written share of posts, last 4 weeks", "share", True,
             lambda ts: _ratio(ts.tail(RECENT_DAYS), "posts_member", "posts_expert")),
-        Kpi("cost_total", "total cost over the run", "yuan", False, cost_total),
+        Kpi("cost_total", "total cost over the run", "yuan", False, cost_total, "总花费"),
         Kpi("cost_per_retained_member", "cost per member at the end", "yuan/person", False,
-            cost_per_retained_member),
+            cost_per_retained_member, "每留存成员成本"),
+        Kpi("members_per_10k_yuan", "members at the end per 10,000 yuan of cost", "people/10k yuan", True,
+            members_per_10k_yuan, "每万元期末成员"),
         Kpi("revenue", "revenue over the run: orders + membership fees", "yuan", True, total_of("revenue")),
         Kpi("margin", "margin over the run: order value x gross margin + fees less the platform's share", "yuan",
             True, total_of("margin")),
@@ -116,7 +157,13 @@ def standard_kpis() -> tuple[Kpi, ...]:
     ]
     for stage in HEALTHY_STAGES:
         kpis.append(Kpi(f"days_to_{stage.name}", f"days to reach {stage.zh} {stage.name}", "days", False,
-                        lambda ts, s=stage: days_to_stage(ts, s)))
+                        lambda ts, s=stage: days_to_stage(ts, s), f"到达{stage.zh}天数"))
+    kpis += [
+        Kpi("stage_end", "stage on the last day (modal over seeds)", "stage", True, stage_at_end, "期末阶段",
+            "stage"),
+        Kpi("stage_reached", "latest healthy stage reached (modal over seeds)", "stage", True, highest_stage,
+            "达到的最高阶段", "stage"),
+    ]
     return tuple(kpis)
 
 

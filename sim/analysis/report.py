@@ -94,7 +94,8 @@ def plot_stage_timing(kpi_runs: pd.DataFrame, arm_col: str = "arm", level: float
                   fontfamily=rc.get("font.family"))
     ax.set_ylabel("first day in stage")
     ax.set_title(f"days to reach each stage: mean, {level:.0%} CI; label = seeds that reached it")
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:  # no bar at all when no seed reached a stage
+        ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
     return fig
 
@@ -114,9 +115,23 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def html_table(table: pd.DataFrame) -> str:
+    """A DataFrame of strings as an HTML table."""
+    cells = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return f"<table><tr>{cells}</tr>{rows}</table>"
+
+
 def write_report(out: Path, title: str, intro: list[str], table: pd.DataFrame, figures: dict,
-                 notes: list[str]) -> tuple[Path, Path]:
+                 notes: list[str], headline: list[str] | None = None,
+                 tables: list[tuple[str, pd.DataFrame]] | None = None) -> tuple[Path, Path]:
     """Write report.md (+ PNGs) and a self-contained report.html into `out`.
+
+    With a headline, the report answers first: the headline, the table, the plots, then the intro,
+    the further tables and the notes. Without one: the intro, the table, the plots, the notes.
 
     Args:
         out: folder to write into.
@@ -125,32 +140,43 @@ def write_report(out: Path, title: str, intro: list[str], table: pd.DataFrame, f
         table: the KPI table, already formatted as strings.
         figures: {file stem: matplotlib figure}.
         notes: paragraphs after the plots (how to read the numbers, caveats).
+        headline: the answer in a few lines (e.g. the verdict in Chinese and English), shown first.
+        tables: (caption, table of strings) shown after the plots.
     """
     out.mkdir(parents=True, exist_ok=True)
     pngs = {name: _png(fig) for name, fig in figures.items()}
     for name, data in pngs.items():
         atomic_save(out / f"{name}.png", lambda p, d=data: Path(p).write_bytes(d))
-    md = [f"# {title}", "", *[f"{p}\n" for p in intro], markdown_table(table), ""]
-    md += [f"![{name}]({name}.png)\n" for name in pngs]
+    tables = tables or []
+    md_intro = [f"{p}\n" for p in intro]
+    md_more = [f"## {caption}\n\n{markdown_table(t)}\n" for caption, t in tables]
+    md_figs = [f"![{name}]({name}.png)\n" for name in pngs]
+    md_answer = ["## Verdict 结论\n", *[f"**{line}**\n" for line in headline or []]]
+    if headline:
+        md = [f"# {title}", "", *md_answer, markdown_table(table), "", *md_figs, *md_intro, *md_more]
+    else:
+        md = [f"# {title}", "", *md_intro, markdown_table(table), "", *md_figs, *md_more]
     md += [f"{p}\n" for p in notes]
     atomic_write_text(out / "report.md", "\n".join(md))
-    cells = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in table.itertuples(index=False)
-    )
     imgs = "".join(
         f'<figure><img alt="{name}" src="data:image/png;base64,{base64.b64encode(data).decode()}"></figure>'
         for name, data in pngs.items()
     )
     para = lambda ps: "".join(f"<p>{html.escape(p)}</p>" for p in ps)  # noqa: E731
+    more = "".join(f"<h2>{html.escape(caption)}</h2>{html_table(t)}" for caption, t in tables)
+    if headline:
+        answer = f"<div id='verdict'>{para(headline)}</div>"
+        body = f"{answer}{html_table(table)}{imgs}{para(intro)}{more}"
+    else:
+        body = f"{para(intro)}{html_table(table)}{imgs}{more}"
     page = (
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;"
-        "text-align:right}th{background:#f2f2f2}img{max-width:100%}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{para(intro)}<table><tr>{cells}</tr>{rows}</table>{imgs}"
-        f"{para(notes)}</body></html>"
+        "text-align:right}th{background:#f2f2f2}img{max-width:100%}"
+        "#verdict{font-size:17px;background:#f4f8ff;border-left:5px solid #2b6cb0;padding:.2em 1em;"
+        "margin-bottom:1em}#verdict p{margin:.5em 0}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{body}{para(notes)}</body></html>"
     )
     atomic_write_text(out / "report.html", page)
     return out / "report.md", out / "report.html"
