@@ -85,6 +85,14 @@ EXPERIMENTS = (
         "--param", "member.w_active_social=0.1:0.6", "--param", "network.p_rewire=0:1",
         "--kpi", "days_to_ACTIVE", "--method", "morris", "--n", "10", "--seeds", "2", *COMMON,
         "--out", "experiments/drivers_of_active_stage/report"),)),
+    Experiment("referral_vs_paid_equal_spend", ((
+        "community-sim-compare", "--arm", "paid", "policy/referral=none",
+        "--arm", "referral", "policy/referral=reward_per_join", "policy.acquisition.budget_per_day=30",
+        "--arm", "mix", "policy/referral=reward_per_join", "policy.acquisition.budget_per_day=75",
+        "--levers", "paid:campaigns", "referral:referral_reward", "mix:campaigns", "mix:referral_reward",
+        "--equal-spend", "auto", "--seeds", "8", "--out", "experiments/referral_vs_paid_equal_spend/report",
+        "--title", "Referral rewards or paid campaigns, at the same spend? 裂变还是付费投放（等花费）"),),
+        fresh=("report/runs",)),
     Experiment("best_levers_under_budget", (
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "24"),
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "36"),  # the README's resumed study
@@ -191,7 +199,25 @@ EXPERTS = ["expert posts", "experts who quit", "expert burnout at the end", "sta
            "muted share", "daily active share", "ends in DECLINE", "member posts, last 4 weeks"]
 REFERRAL = ["members", "muted share", "daily active share", "ends in DECLINE", "referral joins", "campaign joins",
             "referral rewards (yuan)"]
+def report_section(report: Path, heading: str) -> str | None:
+    """A section of a comparison's report.md, from its heading (e.g. "## Verdict") to the next one."""
+    path = report / "report.md"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find(heading)
+    if start < 0:
+        return None
+    end = text.find("\n## ", start + len(heading))
+    body = text[start + len(heading): end if end >= 0 else len(text)].strip()
+    return body.split("\n\nEqual spend: ")[0].split("\n\nArms: ")[0].strip()
+
+
 BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads)}
+    "referral_vs_paid_equal_spend": {
+        "verdict": (lambda f: report_section(f / "report", "## Verdict 结论"), "report/report.md (verdict and table)"),
+        "equal-spend": (lambda f: report_section(f / "report", "## Equal spend: how each arm was brought to the target 等花费"),
+                        "report/report.md (equal spend)")},
     "daily_content_worth_it": {
         "kpis": (lambda f: comparison_table(f / "report"), "report/comparison.csv"),
         "run-folders": (lambda f: run_folder_table(f / "report", EXPERTS), "report/runs (experiments/run_folders.py)")},
