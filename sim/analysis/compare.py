@@ -23,14 +23,17 @@ before the first run.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from joblib import Parallel, delayed
 
+from sim import __version__
 from sim.analysis.checks import check_at_least, check_out_folder, check_seeds
 from sim.analysis.compare_report import formatted, write_outputs
 from sim.analysis.kpis import Kpi, kpi_by_name, kpi_row, standard_kpis
@@ -66,15 +69,33 @@ class Comparison:
 
 
 def run_one(label: str, cfg: SimConfig, seed: int, out: Path | None, graphs: dict) -> pd.DataFrame:
-    """The daily series of one arm on one seed: read back if its folder is DONE, else run it."""
+    """The daily series of one arm on one seed: read back if its folder is DONE and was made by
+    this config and this version, else run it (over a folder made otherwise, with a note)."""
     folder = out / "runs" / label / f"seed={seed}" if out is not None else None
-    if folder is not None and is_done(folder):
-        return pd.read_parquet(folder / "timeseries.parquet")
     cfg = cfg.replace(seed=seed, **FAST_OUTPUT)
+    if folder is not None and is_done(folder):
+        why = _made_otherwise(folder, cfg)
+        if why is None:
+            return pd.read_parquet(folder / "timeseries.parquet")
+        print(f"note: {folder}: a finished run made with {why}; running it again", file=sys.stderr)
     key = (seed, repr(cfg.network))  # arms on one seed and one network share the graph (CRN)
     result = run(cfg, folder, graph=graphs.get(key))
     graphs[key] = result.model.graph
     return result.timeseries
+
+
+def _made_otherwise(folder: Path, cfg: SimConfig) -> str | None:
+    """Why a finished run folder cannot stand for `cfg` under this version (None: it can)."""
+    try:
+        stored = yaml.safe_load((folder / "config.yaml").read_text(encoding="utf-8"))
+        made_by = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))["packages"]["community-sim"]
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError):
+        return "no readable config or provenance"
+    if made_by != __version__:
+        return f"version {made_by} (this is {__version__})"
+    if stored != yaml.safe_load(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True)):
+        return "another config (an arm's overrides, the levers' scale or the model's defaults changed)"
+    return None
 
 
 def run_seed(arms: dict[str, SimConfig], seed: int, out: Path | None) -> list[pd.DataFrame]:

@@ -62,6 +62,12 @@ def test_the_command_writes_a_self_contained_report_and_reuses_finished_runs(tmp
     stamps = [os.stat(p).st_mtime_ns for p in runs]
     compare_main(args)  # the same comparison again: every run is read back, none is redone
     assert [os.stat(p).st_mtime_ns for p in runs] == stamps
+    # the same folder with an arm changed: its finished runs were made otherwise, so they run again
+    changed = [a.replace("policy/referral=reward_per_join", "policy/referral=open_invite") for a in args]
+    compare_main(changed)
+    err = capsys.readouterr().err
+    assert err.count("a finished run made with another config") == 2  # the reward arm's two seeds
+    assert [os.stat(p).st_mtime_ns for p in runs][:2] == stamps[:2]  # the unchanged arm is read back
 
 
 @pytest.mark.parametrize("bad", [
