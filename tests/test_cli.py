@@ -80,3 +80,13 @@ def test_a_policy_set_on_the_command_line_is_held_and_the_command_says_so(tmp_pa
     proc = community_sim([*SMALL, "days=20", "output.plots=false", "policy.content.posts_per_week=3"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "note: held for the whole run, not changed by playbook stage_aware: policy.content.posts_per_week" in proc.stdout
+
+
+def test_a_sweep_says_how_far_it_is_on_a_non_terminal_stderr(tmp_path):
+    # stderr is a pipe here, as in CI logs: one plain line as each job ends, with the sweep's size
+    proc = community_sim(["-m", "days=5", "network.n_people=300", "seed=0,1", "policy/referral=none,open_invite",
+                          f"hydra.sweep.dir={tmp_path / 'sweep'}", "output.plots=false"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("sweep: job ")]
+    assert [line.split(" ended")[0] for line in lines] == [f"sweep: job {k} of 4" for k in range(1, 5)]
+    assert all("since the sweep began" in line for line in lines)

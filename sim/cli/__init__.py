@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -179,19 +180,38 @@ def check_composition(args: argparse.Namespace, dirs: Sequence[Path]) -> Path | 
         parsed = parser.parse_overrides(args.overrides)
     except OverrideParseException as exc:
         raise ConfigError(one_line(exc)) from None
-    first_job = []
+    os.environ.pop(SWEEP_JOBS, None)
+    os.environ.pop(SWEEP_START, None)
+    first_job, jobs = [], 1
     for arg, override in zip(args.overrides, parsed, strict=True):
         if override.is_sweep_override():
             try:
-                first = next(iter(override.sweep_string_iterator()), None)
+                values = list(override.sweep_string_iterator())
             except HydraException:  # glob(...) needs Hydra's own loader: left to the sweep
-                first = None
-            if first is None:
+                values, jobs = [], None
+            jobs = jobs * len(values) if jobs is not None else None
+            if not values:
                 continue
-            arg = f"{override.get_key_element()}={first}"
+            arg = f"{override.get_key_element()}={values[0]}"
         first_job.append(arg)
+    if args.multirun and jobs:  # the sweep's size, for its progress lines (launchers' processes inherit it)
+        os.environ[SWEEP_JOBS], os.environ[SWEEP_START] = str(jobs), str(time.time())
     folder = _compose(first_job, dirs, args.multirun)[1]
     return None if args.cfg or args.info else folder
+
+
+SWEEP_JOBS, SWEEP_START = "COMMUNITY_SIM_SWEEP_JOBS", "COMMUNITY_SIM_SWEEP_START"
+
+
+def sweep_progress(job_num: int) -> None:
+    """One line on stderr as a sweep's job ends: which of how many, and the time since the sweep
+    began (a sweep of many runs says how far it is, in a terminal and in a CI log alike)."""
+    total, start = os.environ.get(SWEEP_JOBS), os.environ.get(SWEEP_START)
+    if not total or not start:
+        return
+    elapsed = int(time.time() - float(start))
+    print(f"sweep: job {job_num + 1} of {total} ended · {elapsed // 3600}:{elapsed // 60 % 60:02d}:{elapsed % 60:02d} "
+          "since the sweep began", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -231,6 +251,8 @@ def _task(cfg) -> None:
         with run_folder(out_dir) as folder:
             if folder.done:  # a restarted sweep (fixed hydra.sweep.dir), a run folder given again
                 print(f"already finished, skipped: {out_dir}")
+                if hc.mode == RunMode.MULTIRUN:
+                    sweep_progress(hc.job.num)
                 return
             if hc.output_subdir is None:
                 write_hydra_record(cfg, out_dir)
@@ -253,10 +275,14 @@ def _task(cfg) -> None:
         line = failure_line(exc, "community-sim")
         say(line)
         _jobs.crashed.append(line)
+        if hc.mode == RunMode.MULTIRUN:
+            sweep_progress(hc.job.num)
         return
     if pinned:
         print(f"note: held for the whole run, not changed by playbook {sim_cfg.playbook.name}: {', '.join(pinned)}")
     print(format_summary(result.summary, result.out_dir))
+    if hc.mode == RunMode.MULTIRUN:
+        sweep_progress(hc.job.num)
 
 
 @contextmanager
