@@ -210,7 +210,8 @@ def report_section(report: Path, heading: str) -> str | None:
         return None
     end = text.find("\n## ", start + len(heading))
     body = text[start + len(heading): end if end >= 0 else len(text)].strip()
-    return body.split("\n\nEqual spend: ")[0].split("\n\nArms: ")[0].strip()
+    body = body.split("\n\nEqual spend: ")[0].split("\n\nArms: ")[0]
+    return "\n".join(line for line in body.splitlines() if not line.startswith("![")).strip()  # plots: in the report
 
 
 BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads)}
