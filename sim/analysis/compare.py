@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,7 @@ from joblib import Parallel, delayed
 
 from sim import __version__
 from sim.analysis.checks import check_at_least, check_out_folder, check_seeds
-from sim.analysis.compare_report import formatted, write_outputs
+from sim.analysis.compare_report import PRIMARY, Comparison, formatted, write_outputs
 from sim.analysis.kpis import Kpi, kpi_by_name, kpi_row, standard_kpis
 from sim.analysis.spend import DEFAULT_LEVERS, SpendFit, check_levers, fit_spend, spend_table
 from sim.analysis.spend import parse_target as parse_spend
@@ -49,23 +48,7 @@ from sim.recorder import is_done
 from sim.runner import run
 
 EXIT_BAD_INPUT = 2
-PRIMARY = "members_final"  # the verdict's KPI unless --primary says: what a growth budget is for
 FAST_OUTPUT = {"output.plots": False, "output.csv": False}  # one dashboard per run is not needed here
-
-
-@dataclass
-class Comparison:
-    """Every run's KPIs and daily series, and the KPI table against the baseline."""
-
-    arms: dict[str, SimConfig]
-    baseline: str
-    seeds: list[int]
-    kpis: tuple[Kpi, ...]
-    kpi_runs: pd.DataFrame  # one row per arm and seed
-    daily: pd.DataFrame  # one row per arm, seed and day
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)  # numbers, one row per KPI and arm
-    fits: list[SpendFit] = field(default_factory=list)  # how each arm was brought to the spend (equal spend only)
-    primary: str = PRIMARY
 
 
 def run_one(label: str, cfg: SimConfig, seed: int, out: Path | None, graphs: dict) -> pd.DataFrame:

@@ -7,19 +7,34 @@ paired differences, one row per KPI and arm.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.analysis.kpis import kpi_by_name
+from sim.analysis.kpis import Kpi, kpi_by_name
 from sim.analysis.report import fmt, plot_stage_timing, plot_time_bands, write_report
-from sim.analysis.spend import spend_table
+from sim.analysis.spend import SpendFit, spend_table
 from sim.analysis.verdict import headline, summary_table
+from sim.config import SimConfig
 from sim.lifecycle import Stage
 
-if TYPE_CHECKING:
-    from sim.analysis.compare import Comparison
+PRIMARY = "members_final"  # the verdict's KPI unless --primary says: what a growth budget is for
+
+
+@dataclass
+class Comparison:
+    """Every run's KPIs and daily series, and the KPI table against the baseline."""
+
+    arms: dict[str, SimConfig]
+    baseline: str
+    seeds: list[int]
+    kpis: tuple[Kpi, ...]
+    kpi_runs: pd.DataFrame  # one row per arm and seed
+    daily: pd.DataFrame  # one row per arm, seed and day
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)  # numbers, one row per KPI and arm
+    fits: list[SpendFit] = field(default_factory=list)  # how each arm was brought to the spend (equal spend only)
+    primary: str = PRIMARY
 
 
 def formatted(c: Comparison) -> pd.DataFrame:
