@@ -8,9 +8,12 @@ checks that run on a setting of their own (the mean-field Bass and SI checks) in
 
 Traits a preset's composed config decides (tests/validation/test_presets_table.py checks them
 against it): `stage_aware` (its playbook changes policies with the stages), `word_of_mouth` (its
-members share), `everyday_sharing` (they share without a poster campaign), `fission_campaign` (a
-poster campaign runs), `paid_acquisition` (campaigns buy joins), `long_run` (it runs 180 days or more: cohorts observed for
-six 4-week periods). Declared: `thousands` (thousands
+members share), `everyday_sharing` (they share by open invitation: no poster campaign, no all-year
+commissions), `fission_campaign` (a poster campaign runs), `paid_acquisition` (campaigns buy
+joins), `long_run` (it runs 180 days or more: cohorts observed for six 4-week periods),
+`saturating` (it starts in part of its audiences and the playbook opens more), `ordinary_members`
+(free to join, no daily habit lever, members drawn as by default: the members the activity
+sources measured). Declared: `thousands` (thousands
 of people join over a run, enough for a top 1% of tens of members and cohorts of thousands).
 """
 
@@ -24,14 +27,14 @@ from sim.member_config import MemberConfig
 DEFAULT_PRESET = "brand_community"
 
 PRESETS: dict[str, frozenset[str]] = {
-    "brand_community": frozenset({"long_run", "plain_habits", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
-    "knowledge_circle": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
-    "product_forum": frozenset({"long_run", "plain_habits", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
+    "brand_community": frozenset({"long_run", "ordinary_members", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
+    "knowledge_circle": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "paid_acquisition", "thousands"}),
+    "product_forum": frozenset({"long_run", "ordinary_members", "stage_aware", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
     "classroom": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition"}),
-    "fission_launch": frozenset({"word_of_mouth", "fission_campaign", "thousands"}),
+    "fission_launch": frozenset({"ordinary_members", "word_of_mouth", "fission_campaign", "thousands"}),
     "service_community": frozenset({"long_run", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "paid_acquisition", "thousands"}),
 }
-TRAITS = ("long_run", "plain_habits", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "fission_campaign", "paid_acquisition", "thousands")
+TRAITS = ("long_run", "ordinary_members", "stage_aware", "saturating", "word_of_mouth", "everyday_sharing", "fission_campaign", "paid_acquisition", "thousands")
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,17 @@ APPLIES: dict[str, Applies] = {
     "activity_shape": Applies("the sources measured established, free lists and groups whose members were left to their own "
                               "habits; a paid circle (committed members), a class cohort, a daily check-in and a "
                               "four-month-old launch are built to be busier, and no source gives their activity",
-                              _needs("plain_habits")),
-    "participation_inequality": Applies("the top 1% must be tens of members for its share of posts to mean anything",
-                                        _needs("thousands")),
+                              _needs("ordinary_members", "long_run")),
+    "participation_inequality": Applies("the top 1% must be tens of members for its share of posts to mean anything, "
+                                        "and the sources' members were ordinary ones (not paying, no daily habit lever, "
+                                        "not a class cohort), who post less", _needs("thousands", "ordinary_members")),
     "newcomer_first_reply": Applies("the +12-point uplift is resolved (standard error ~1.5 points) only with thousands "
-                                    "of first posters", _needs("thousands")),
+                                    "of first posters; the source's newcomers were ordinary ones (a paying or habit-"
+                                    "driven newcomer posts again with or without a reply)", _needs("thousands", "ordinary_members")),
     "retention_curve": Applies("4-week retention steps of 0.01-0.05 are resolved only with cohorts of thousands, "
                                "followed for six periods", _needs("thousands", "long_run")),
-    "referral_cascades": Applies("Goel et al. measured everyday sharing; a poster campaign is built to chain "
-                                 "(the fission_launch pattern)", _needs("everyday_sharing")),
+    "referral_cascades": Applies("Goel et al. measured everyday sharing; a poster campaign (the fission_launch pattern) "
+                                 "and a paid circle's all-year commissions (分销) are built to chain", _needs("everyday_sharing")),
     "fission_launch": Applies("the launch of a community by a poster campaign", presets=("fission_launch",)),
     "self_sustaining": Applies("the experiment stops outside acquisition; a preset that buys no joins has none to stop",
                                _needs("paid_acquisition")),
@@ -126,12 +131,12 @@ def traits_of_config(cfg) -> frozenset[str]:
     traits = {
         "stage_aware": cfg.playbook.name != "flat",
         "word_of_mouth": referral != "none",
-        "everyday_sharing": referral in ("open_invite", "reward_per_join"),
+        "everyday_sharing": referral == "open_invite",
         "fission_campaign": referral == "fission",
         "paid_acquisition": cfg.policy.acquisition.name != "none",
         "long_run": cfg.days >= 180,
         "saturating": 0 < cfg.policy.acquisition.audiences < cfg.network.n_segments,
-        "plain_habits": (cfg.days >= 180 and cfg.economics.membership_fee == 0
+        "ordinary_members": (cfg.economics.membership_fee == 0
                          and cfg.policy.reactivation.name == "none"
                          and cfg.member.p_post_median == MemberConfig().p_post_median
                          and cfg.member.engagement_join == MemberConfig().engagement_join),
