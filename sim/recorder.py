@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import __version__
+
 DONE_MARKER = "DONE"
 FAILED_MARKER = "FAILED"
 TRACEBACK_FILE = "traceback.txt"
@@ -184,10 +186,7 @@ def git_commit(repo_dir: Path) -> dict:
 
 def provenance(seed: int, timings: dict) -> dict:
     """How a run was made: seed, versions, source commit, command line, machine."""
-    # the code that ran: an editable install's metadata can lag behind it
-    from sim import __version__
-
-    packages = {"community-sim": __version__}
+    packages = {"community-sim": __version__}  # the code that ran: an installed package's metadata can lag behind it
     for name in ("mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "hydra-core", "matplotlib"):
         try:
             packages[name] = metadata.version(name)
