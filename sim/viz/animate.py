@@ -183,9 +183,7 @@ def animate(
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]`."""
-    parser = CommandParser(
-        prog="community-sim-animate", description=__doc__.splitlines()[0]
-    )
+    parser = CommandParser(prog="community-sim-animate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "run_dir", type=Path, help="folder of a finished run (has config.yaml and DONE)"
     )
@@ -206,9 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DAY:KIND",
         help=f"inject an event after DAY; KIND is one of {', '.join(LABELS)}",
     )
-    parser.add_argument(
-        "--colour", choices=COLOUR_MODES, default="state", help="colour members by"
-    )
+    parser.add_argument("--colour", choices=COLOUR_MODES, default="state", help="colour members by")
     parser.add_argument(
         "--no-mp4", action="store_true", help="write only the GIF and the storyboard"
     )

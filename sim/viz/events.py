@@ -121,9 +121,7 @@ def spam_wave(model, drop: float = SPAM_ENGAGEMENT_DROP) -> str:
     members = int(model.state.count.members)
     model.add_incidents(SPAM_INCIDENTS_PER_100_MEMBERS * members / 100.0 / softened)
     model.adjust_engagement(model.table.member_rows(), factor=1.0 - effective)
-    return (
-        f"members lost {effective:.0%} of their engagement; toxicity {model.state.toxicity:.0%}"
-    )
+    return f"members lost {effective:.0%} of their engagement; toxicity {model.state.toxicity:.0%}"
 
 
 def offline_event(model, rng: np.random.Generator, share: float = OFFLINE_SHARE) -> str:
