@@ -42,13 +42,14 @@ from sim.viz.trainer import (
     LEVERS,
     ClassroomModel,
     changed_levers,
+    lever_overrides,
     lever_values,
 )
 
 CSS = """
 .trainer-root { position: fixed; inset: 0; z-index: 100; background: #fff; display: grid;
   grid-template-columns: 300px minmax(0, 1fr); font-size: 13px; }
-.trainer-root.presenter { grid-template-columns: 0 minmax(0, 1fr); }
+.trainer-root.presenter { grid-template-columns: minmax(0, 1fr); }
 .trainer-root.presenter .side-panel { display: none; }
 .side-panel { height: 100vh; overflow-y: auto; padding: 8px; border-right: 1px solid #ddd;
   box-sizing: border-box; }
@@ -123,7 +124,7 @@ def Levers(scenario, levers, rebuild):
                     max=int(top),
                     step=int(lever.step),
                     on_value=set_value,
-                    thumb_label="always",
+                    thumb_label=False,
                 )
     with solara.Row():
         solara.Button("按场景 as defined", on_click=as_defined, outlined=True, small=True)
@@ -196,7 +197,12 @@ def Page():
     def rebuild() -> None:
         playing.set(False)
         with lock:
-            model.set(ClassroomModel(scenario_name=scenario.value, **levers.value))
+            model.set(
+                ClassroomModel(
+                    scenario_name=scenario.value,
+                    **lever_overrides(levers.value, scenario.value),
+                )
+            )
             measured.set(0.0)
 
     def inject(kind: str) -> None:
@@ -225,7 +231,7 @@ def Page():
                     disabled=not m.running,
                 )
                 solara.Button(
-                    "⏭ 下一阶段 next stage",
+                    "→ 下一阶段 next stage",
                     on_click=run_to_next_stage,
                     small=True,
                     disabled=playing.value or not m.running,
@@ -238,14 +244,14 @@ def Page():
                     value=speed,
                     min=MIN_DAYS_PER_S,
                     max=MAX_DAYS_PER_S,
-                    thumb_label="always",
+                    thumb_label=False,
                 )
             solara.Checkbox(label="阶段变化时暂停 pause on a stage change", value=pause_on_stage)
             solara.Text(
                 f"实测 measured: {measured.value:.1f} 天/秒 days/s", classes=["pace-measured"]
             )
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-                solara.Button("⛶ 演示 presenter", on_click=lambda: presenter.set(True), small=True)
+                solara.Button("演示 presenter", on_click=lambda: presenter.set(True), small=True)
                 solara.FileDownload(
                     lambda: view_png(model.value, mode.value),
                     filename=f"community_{m.cfg.scenario}_day{m.day}.png",

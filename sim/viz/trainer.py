@@ -123,6 +123,15 @@ def changed_levers(values: dict, scenario: str) -> dict:
     return {name: own[name] for name, value in values.items() if name in own and value != own[name]}
 
 
+def lever_overrides(values: dict, scenario: str) -> dict:
+    """The keyword arguments that build `scenario` with the levers in `values`: only the moved ones.
+
+    A lever set explicitly holds for the whole run, overriding the playbook's switches of that
+    lever at stage changes, so passing an unmoved lever would not give the scenario as defined.
+    """
+    return {name: values[name] for name in changed_levers(values, scenario)}
+
+
 class ClassroomModel(CommunityModel):
     """A community for the classroom: levers as keyword arguments, a layout, events.
 

@@ -20,6 +20,7 @@ from sim.viz.trainer import (  # noqa: E402
     LEVERS,
     ClassroomModel,
     changed_levers,
+    lever_overrides,
     lever_values,
     trainer_config,
 )
@@ -38,7 +39,10 @@ def test_the_scenario_picker_offers_the_scenario_library_with_classroom_first_ch
 def test_a_scenario_brings_its_own_lever_values_and_a_moved_lever_is_marked():
     classroom, service = lever_values("classroom"), lever_values("service_community")
     assert service["n_moderators"] == 3 and classroom["n_moderators"] == 1
-    model = ClassroomModel(scenario_name="service_community", **service)
+    # As defined: the playbook keeps switching the levers it switches at stage changes.
+    model = ClassroomModel(
+        scenario_name="service_community", **lever_overrides(service, "service_community")
+    )
     assert model.base_cfg == trainer_config("service_community")
     assert changed_levers(service, "service_community") == {}
     moved = {**classroom, "n_moderators": 4}
