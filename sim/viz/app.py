@@ -67,7 +67,7 @@ CSS = """
   min-height: 0; height: 100%; }
 .network-view, .kpi-charts { min-height: 0; height: 100%; display: flex; align-items: flex-start;
   justify-content: center; overflow: hidden; }
-.view-img { max-width: 100%; max-height: 100%; object-fit: contain; }
+.view-img { width: 100%; height: 100%; object-fit: contain; object-position: top; }
 .presenter-exit { position: fixed; top: 6px; right: 8px; z-index: 101; }
 .lever-changed { color: #c62828; }
 .lever-value { font-weight: 600; }
@@ -126,7 +126,7 @@ def Levers(scenario, levers, rebuild):
                     on_value=set_value,
                     thumb_label=False,
                 )
-    with solara.Row():
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         solara.Button("按场景 as defined", on_click=as_defined, outlined=True, small=True)
         solara.Button("应用并重置 apply (Reset)", on_click=rebuild, color="primary", small=True)
     if moved:

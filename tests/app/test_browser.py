@@ -92,13 +92,13 @@ def day_shown(page) -> int:
     return int(re.search(r"day (\d+)", page.locator(".stage-banner").inner_text()).group(1))
 
 
-def within_viewport(page, selector: str) -> None:
+def within_viewport(page, selector: str, viewport: dict = VIEWPORT) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, f"{selector} is not shown"
     assert box["x"] >= 0 and box["y"] >= 0, f"{selector} starts off screen: {box}"
     right, bottom = box["x"] + box["width"], box["y"] + box["height"]
-    assert right <= VIEWPORT["width"] + 1 and bottom <= VIEWPORT["height"] + 1, (
-        f"{selector} does not fit a 1280 x 720 screen: {box}"
+    assert right <= viewport["width"] + 1 and bottom <= viewport["height"] + 1, (
+        f"{selector} does not fit a {viewport['width']} x {viewport['height']} screen: {box}"
     )
     assert box["width"] > 200 and box["height"] > 200 or selector == ".stage-banner", box
 
@@ -175,6 +175,12 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         for selector in (".stage-banner", ".network-view img", ".kpi-charts img"):
             within_viewport(page, selector)
         assert page.evaluate("document.scrollingElement.scrollHeight") <= VIEWPORT["height"] + 1
+        full_hd = {"width": 1920, "height": 1080}
+        page.set_viewport_size(full_hd)
+        time.sleep(0.5)
+        for selector in (".stage-banner", ".network-view img", ".kpi-charts img"):
+            within_viewport(page, selector, full_hd)
+        page.set_viewport_size(VIEWPORT)
 
         # Levers show their values; the scenario's own values are loaded on picking it.
         levers = page.locator(".side-panel")
