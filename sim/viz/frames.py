@@ -164,18 +164,18 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state")
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=FRAME_SIZE, dpi=FRAME_DPI)
         canvas = FigureCanvasAgg(fig)
-        ax_net = fig.add_axes((0.02, 0.04, 0.5, 0.82))
+        ax_net = fig.add_axes((0.02, 0.08, 0.5, 0.78))
         axes = _chart_axes(fig, ts, has_cjk)
         cursors = [ax.axvline(0, color="#d62728", lw=2, zorder=5, animated=True) for ax in axes]
         fig.suptitle(title, x=0.02, y=0.985, ha="left", fontsize=11, color="#555555")
         # All six stage colours, so a class knows what a band (and 衰退期 DECLINE) means.
         fig.legend(
             handles=stage_legend_handles(has_cjk),
-            loc="upper right",
+            loc="lower left",
             ncol=6,
             fontsize=8,
             frameon=False,
-            bbox_to_anchor=(0.99, 0.955),
+            bbox_to_anchor=(0.015, 0.0),
             handlelength=1.2,
             columnspacing=0.8,
         )
@@ -278,7 +278,7 @@ def render_storyboard(
         fig.savefig(path, format="png", facecolor="white")
 
 
-def _why_caption(why: str, has_cjk: bool, width: int = 62) -> str:
+def _why_caption(why: str, has_cjk: bool, width: int = 50) -> str:
     """The note's line wrapped for a panel; English only (the part after ' / ') without a CJK font."""
     if not has_cjk and " / " in why:
         head, _, tail = why.partition(": ")
