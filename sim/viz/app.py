@@ -134,6 +134,17 @@ def Levers(scenario, levers, rebuild):
 
 
 @solara.component
+def LastEvent(model):
+    """What the latest injected event did (redrawn with the pictures, not only with the page)."""
+    update_counter.get()
+    if model.events.log:
+        last = model.events.log[-1]
+        solara.Text(
+            f"第 {last.day} 天 day {last.day}: {last.label} — {last.note}", classes=["last-event"]
+        )
+
+
+@solara.component
 def LessonLog(model):
     """Stage notes and injected events, newest first."""
     update_counter.get()
@@ -267,12 +278,7 @@ def Page():
                         color="secondary",
                         small=True,
                     )
-            if m.events.log:
-                last = m.events.log[-1]
-                solara.Text(
-                    f"第 {last.day} 天 day {last.day}: {last.label} — {last.note}",
-                    classes=["last-event"],
-                )
+            LastEvent(m)
             solara.HTML(tag="h4", unsafe_innerHTML="杠杆 Levers")
             Levers(scenario, levers, rebuild)
             solara.HTML(tag="h4", unsafe_innerHTML="课堂记录 Lesson log")

@@ -92,6 +92,12 @@ def day_shown(page) -> int:
     return int(re.search(r"day (\d+)", page.locator(".stage-banner").inner_text()).group(1))
 
 
+def note_day(page) -> int | None:
+    """The day of the stage note under the banner (None before the first stage change)."""
+    note = page.locator(".stage-note")
+    return int(re.search(r"day (\d+):", note.inner_text()).group(1)) if note.count() else None
+
+
 def within_viewport(page, selector: str, viewport: dict = VIEWPORT) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, f"{selector} is not shown"
@@ -217,12 +223,18 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         assert pace_10 >= 5, f"Play runs {pace_10:.1f} days/s at a speed of 10"
 
         # A stage change explains itself: the criterion crossed, with its numbers.
-        page.get_by_role("button", name="→ 下一阶段 next stage").click()
         note = page.locator(".stage-note")
-        expect(note).to_contain_text(
-            re.compile(r"(GROW|ACTIVE|MATURE|EXPANSION|DECLINE): "), timeout=60_000
-        )
+        before = note_day(page)
+        page.get_by_role("button", name="→ 下一阶段 next stage").click()
+        deadline = time.monotonic() + 90
+        while note_day(page) == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=30_000)
+        expect(note).to_contain_text(re.compile(r"(GROW|ACTIVE|MATURE|EXPANSION|DECLINE): "))
         expect(note).to_contain_text(re.compile(r"\d+%"))
+        assert f"day {day_shown(page)}:" in note.inner_text(), (
+            "Play stopped on the day of the change"
+        )
         save_shot(page, tmp_path, "trainer_stage_note.png")
 
         # A spam wave raises the toxicity chart.
