@@ -20,15 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from sim.lifecycle import Stage
+from sim.palette import CHANNEL_COLOURS, CHANNEL_NAMES, STAGE_COLOURS, STATE_COLOURS, STATE_NAMES
 
-STAGE_COLOURS = {
-    Stage.CREATE: "#dbe9f6",
-    Stage.GROW: "#d9f0d3",
-    Stage.ACTIVE: "#fff2cc",
-    Stage.MATURE: "#f4dccd",
-    Stage.EXPANSION: "#e5d8ee",
-    Stage.DECLINE: "#f8d0d0",
-}
+__all__ = ["STAGE_COLOURS", "cjk_font", "dashboard_figure", "save_dashboard"]
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
 
 
@@ -61,6 +55,11 @@ def draw_stage_bands(ax, stages, has_cjk: bool, last_day: int) -> None:
 
 def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
     """Draw the four-panel dashboard of one run to `path` (PNG)."""
+    dashboard_figure(ts, stages, cfg).savefig(path, dpi=110, format="png")
+
+
+def dashboard_figure(ts, stages, cfg) -> Figure:
+    """The four-panel dashboard of one run as a figure (on an Agg canvas)."""
     font = cjk_font()
     has_cjk = font is not None
     rc = {"font.family": [font, "DejaVu Sans"]} if has_cjk else {}
@@ -74,10 +73,10 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
             draw_stage_bands(ax, stages, has_cjk, last)
             ax.grid(alpha=0.3)
         ax = axes[0, 0]
-        channels = ["founder", "organic", "campaign", "referral"]
-        names_zh = ["种子用户", "自然增长", "投放", "裂变"]
-        ax.stackplot(day, [ts[f"members_{c}"] for c in channels],
-                     labels=[_label(z, c, has_cjk) for z, c in zip(names_zh, channels, strict=True)], alpha=0.85)
+        # The app, the animations and the storyboard use the same channel colours (sim/palette.py).
+        ax.stackplot(day, [ts[f"members_{en}"] for _, en in CHANNEL_NAMES.values()],
+                     labels=[_label(zh, en, has_cjk) for zh, en in CHANNEL_NAMES.values()],
+                     colors=[CHANNEL_COLOURS[c] for c in CHANNEL_NAMES], alpha=0.85)
         ax.set_title(_label("成员(按来源)", "Members by channel", has_cjk))
         ax.legend(loc="upper left", fontsize=8)
         ax = axes[0, 1]
@@ -85,9 +84,8 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
         active = (ts["daily_active"] / members).clip(0, 1).rolling(7, min_periods=1).mean()
         muted = (ts["muted"] / members).clip(0, 1)
         quiet = (1.0 - active - muted).clip(lower=0)
-        ax.stackplot(day, [active, quiet, muted], colors=["#2ca02c", "#9ecae1", "#bdbdbd"], alpha=0.9,
-                     labels=[_label("今日活跃", "active today", has_cjk), _label("潜水", "quiet", has_cjk),
-                             _label("免打扰", "muted", has_cjk)])
+        ax.stackplot(day, [active, quiet, muted], colors=list(STATE_COLOURS.values()), alpha=0.9,
+                     labels=[_label(*STATE_NAMES[k], has_cjk) for k in STATE_COLOURS])
         ax.set_ylim(0, 1)
         ax.set_title(_label("成员状态", "Members by state (share; active: 7-day mean)", has_cjk))
         ax.legend(loc="upper right", fontsize=8)
@@ -112,4 +110,4 @@ def save_dashboard(ts, stages, cfg, path: str | Path) -> None:
         fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
         fig.suptitle(f"{cfg.scenario} · seed {cfg.seed} · {cfg.days} days", fontsize=12)
         fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-        fig.savefig(path, dpi=110, format="png")
+    return fig

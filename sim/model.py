@@ -23,6 +23,7 @@ from sim.day import DayPhases
 from sim.lifecycle import Stage, StageSnapshot, explain, next_stage, snapshot
 from sim.mechanics import (
     engagement,
+    moderation,
 )
 from sim.mechanics.groups import Groups
 from sim.mechanics.ties import InteractionTies
@@ -218,6 +219,13 @@ class CommunityModel(DayPhases, StaffRoster, mesa.Model):
             self.table.engagement[rows] = self.table.engagement[rows] * np.float32(factor)
         if add is not None:
             self.table.engagement[rows] = engagement.boosted(self.table.engagement[rows], add)
+
+    def add_incidents(self, n: float) -> None:
+        """Unresolved incidents arriving from outside the day (an injected spam wave): they join the
+        backlog, and toxicity follows at once (and fades as the backlog clears, day by day)."""
+        s = self.state
+        s.incident_backlog += float(n)
+        s.toxicity = moderation.toxicity(s.incident_backlog, s.count.members, self.cfg.moderation)
 
     def add_ties(self, a, b) -> int:
         """New friendships a[i]-b[i] formed outside the day (an injected event); returns how many were new."""

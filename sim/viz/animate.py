@@ -28,6 +28,7 @@ from sim.recorder import atomic_save, is_done
 from sim.viz.draw import COLOUR_MODES, markers
 from sim.viz.events import LABELS
 from sim.viz.frames import Snapshot, render_frames, render_storyboard
+from sim.viz.notes import first_notes, stage_notes
 from sim.viz.trainer import ClassroomModel
 
 EXIT_BAD_INPUT = 2
@@ -137,7 +138,7 @@ def animate(
     every: int | None = None,
     fps: float = 8.0,
     events: list[str] | None = None,
-    mode: str = "channel",
+    mode: str = "state",
     mp4: bool = True,
 ) -> dict[str, Path]:
     """Render the animation and storyboard of the run in `run_dir`; returns the files written.
@@ -173,15 +174,16 @@ def animate(
     if mp4:
         written["mp4"] = out / "animation.mp4"
         atomic_save(written["mp4"], lambda p: write_mp4(frames, p, fps))
-    atomic_save(written["storyboard"], lambda p: render_storyboard(panels, model.layout, p, mode))
+    notes = first_notes(stage_notes(model.state.events_log))
+    atomic_save(
+        written["storyboard"], lambda p: render_storyboard(panels, model.layout, p, mode, notes)
+    )
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]`."""
-    parser = CommandParser(
-        prog="community-sim-animate", description=__doc__.splitlines()[0]
-    )
+    parser = CommandParser(prog="community-sim-animate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "run_dir", type=Path, help="folder of a finished run (has config.yaml and DONE)"
     )
@@ -202,9 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DAY:KIND",
         help=f"inject an event after DAY; KIND is one of {', '.join(LABELS)}",
     )
-    parser.add_argument(
-        "--colour", choices=COLOUR_MODES, default="channel", help="colour members by"
-    )
+    parser.add_argument("--colour", choices=COLOUR_MODES, default="state", help="colour members by")
     parser.add_argument(
         "--no-mp4", action="store_true", help="write only the GIF and the storyboard"
     )

@@ -1,10 +1,14 @@
-"""The trainer's interactive app: a Mesa SolaraViz page of a community growing through its stages.
+"""The trainer's interactive app: a Solara page of a community growing through its stages.
 
-The page shows the members' network (coloured by join channel or engagement tier, newcomers next
-to whoever invited them), a banner with the lifecycle stage in Chinese and English, KPI charts
-(members by channel, active share, content, churn, cost, and toxicity when the model records it),
-sliders and pickers for the scenario and the main levers, Mesa's Step / Play / Reset, and buttons
-that inject an event (sim/viz/events.py). Every browser session gets its own community.
+Laid out for a projector: the whole page is one screen (1280 x 720 and up) that never scrolls. A
+side panel on the left, which scrolls on its own, holds the pace controls (Step is one day; Play
+at 1-30 simulated days per second; run to the next stage; pause at every stage change), the event
+buttons, the levers (each showing its value, marked when moved away from the scenario's own) and
+the lesson log (stage notes, events). The main area holds the stage banner (stage, day, the latest
+stage note with the criterion crossed, the six stage colours, a "run finished" notice), the
+members' network and four KPI charts (sim/viz/panels.py). A presenter button hides the side
+panel; an export button saves the current view as a PNG. Every browser session gets its own
+community.
 
 Serve it with `community-sim-app` (or `make app`, see sim/viz/serve.py): on 127.0.0.1, with the
 front-end assets fetched by scripts/fetch_solara_assets.py, so the page renders with no internet.
@@ -12,30 +16,62 @@ front-end assets fetched by scripts/fetch_solara_assets.py, so the page renders 
 
 from __future__ import annotations
 
-import matplotlib
+import threading
+import time
+
 import solara
-from matplotlib.figure import Figure
-from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.cli import config_dir, group_options
-from sim.dashboard import STAGE_COLOURS
-from sim.lifecycle import Stage
-from sim.policies import referral as referral_policies
-from sim.viz.draw import (
-    colour_modes,
-    draw_event_markers,
-    draw_kpi,
-    draw_network,
-    draw_stage_bands,
-    font_rc,
-    kpi_panels,
-    markers,
-)
+from sim.viz.draw import colour_modes
 from sim.viz.events import LABELS
-from sim.viz.trainer import DEFAULT_SCENARIO, ClassroomModel, scenario_config
+from sim.viz.notes import stage_notes
+from sim.viz.pace import (
+    DEFAULT_DAYS_PER_S,
+    FINISHED,
+    MAX_DAYS_PER_S,
+    MIN_DAYS_PER_S,
+    NEW_STAGE,
+    TICK_S,
+    Pace,
+    advance,
+)
+from sim.viz.panels import KpiCharts, NetworkView, StageBanner, view_png
+from sim.viz.trainer import (
+    DEFAULT_SCENARIO,
+    LEVERS,
+    ClassroomModel,
+    changed_levers,
+    lever_overrides,
+    lever_values,
+)
 
-colour_mode = solara.reactive("channel")
+CSS = """
+.trainer-root { position: fixed; inset: 0; z-index: 100; background: #fff; display: grid;
+  grid-template-columns: 300px minmax(0, 1fr); font-size: 13px; }
+.trainer-root.presenter { grid-template-columns: minmax(0, 1fr); }
+.trainer-root.presenter .side-panel { display: none; }
+.side-panel { height: 100vh; overflow-y: auto; padding: 8px; border-right: 1px solid #ddd;
+  box-sizing: border-box; }
+.side-panel h4 { margin: 10px 0 4px; font-size: 13px; }
+.main-area { height: 100vh; display: grid; grid-template-rows: auto minmax(0, 1fr); gap: 4px;
+  padding: 4px 6px; box-sizing: border-box; min-width: 0; }
+.stage-banner { padding: 4px 12px; border-radius: 6px; }
+.stage-name { font-size: 24px; font-weight: 600; margin-right: 14px; }
+.stage-day { font-size: 14px; }
+.stage-note { font-size: 12px; line-height: 1.3; }
+.run-finished { font-weight: 600; color: #1b5e20; }
+.stage-legend { display: flex; flex-wrap: wrap; gap: 4px; font-size: 11px; }
+.stage-chip { padding: 0 6px; border-radius: 3px; border: 1px solid #bbb; }
+.views { display: grid; grid-template-columns: minmax(0, 45fr) minmax(0, 55fr); gap: 4px;
+  min-height: 0; height: 100%; }
+.network-view, .kpi-charts { min-height: 0; height: 100%; display: flex; align-items: flex-start;
+  justify-content: center; overflow: hidden; }
+.view-img { width: 100%; height: 100%; object-fit: contain; object-position: top; }
+.presenter-exit { position: fixed; top: 6px; right: 8px; z-index: 101; }
+.lever-changed { color: #c62828; }
+.lever-value { font-weight: 600; }
+"""
 
 
 def scenario_names() -> list[str]:
@@ -43,157 +79,217 @@ def scenario_names() -> list[str]:
     return group_options(config_dir(), "scenario")
 
 
-def model_params() -> dict:
-    """The levers on the sidebar, starting at the default scenario's values."""
-    cfg = scenario_config(DEFAULT_SCENARIO)
-    return {
-        "scenario_name": {
-            "type": "Select",
-            "value": DEFAULT_SCENARIO,
-            "values": scenario_names(),
-            "label": "场景 scenario",
-        },
-        "posts_per_week": Slider(
-            "专家发帖/周 expert posts per week", int(cfg.policy.content.posts_per_week), 0, 28, 1
-        ),
-        "referral": {
-            "type": "Select",
-            "value": cfg.policy.referral.name,
-            "values": list(referral_policies.POLICIES),
-            "label": "裂变策略 referral policy",
-        },
-        "n_moderators": Slider("管理员 moderators", cfg.staff.n_moderators, 0, 5, 1),
-        "budget_per_day": Slider(
-            "投放预算/天 budget per day (yuan)",
-            int(cfg.policy.acquisition.budget_per_day),
-            0,
-            500,
-            10,
-        ),
-        "seed": Slider("随机种子 seed", cfg.seed, 0, 99, 1),
-    }
+def lever_text(lever, value, own) -> str:
+    """'管理员 moderators: 3 · 已改 changed (场景 scenario: 1)' or '管理员 moderators: 1'."""
+    text = f"{lever.label}: {value}"
+    return text if value == own else f"{text} · 已改 changed (场景 scenario: {own})"
 
 
 @solara.component
-def StageBanner(model):
-    """Day, stage (bilingual) and headline counts on the stage's colour."""
-    update_counter.get()
-    stage = Stage(int(model.stage))
-    members = model.state.count.members
-    active = model.state.tally.active
-    share = active / model.state.tally.members_start if model.state.tally.members_start else 0.0
-    style = {"background": STAGE_COLOURS[stage], "padding": "10px 16px", "border-radius": "6px"}
-    with solara.Column(style=style, classes=["stage-banner"]):
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"<span style='font-size:26px;font-weight:600'>{stage.zh} "
-            f"{stage.name.title()}</span>",
-            classes=["stage-label"],
-        )
-        solara.Text(
-            f"第 {model.day} 天 day {model.day} · {members:,} 成员 members · "
-            f"{active:,} 今日活跃 active today ({share:.0%}) · {model.cfg.scenario}"
-        )
+def Levers(scenario, levers, rebuild):
+    """Scenario picker, one control per lever with its value, and 'as defined'."""
+    own = lever_values(scenario.value)
+    moved = changed_levers(levers.value, scenario.value)
 
+    def pick(name: str) -> None:
+        scenario.set(name)
+        levers.set(lever_values(name))
+        rebuild()
 
-@solara.component
-def NetworkView(model):
-    """The members' network at their stable positions."""
-    update_counter.get()
-    rc, has_cjk = font_rc()
-    with matplotlib.rc_context(rc):
-        fig = Figure(figsize=(6, 6), dpi=85)
-        ax = fig.add_subplot()
-        n = draw_network(ax, model, colour_mode.value, has_cjk)
-        ax.set_title(
-            f"成员网络 members' network · {n:,}" if has_cjk else f"Members' network · {n:,}",
-            fontsize=10,
-        )
-        fig.tight_layout()
-    with solara.Column(classes=["network-view"]):
-        solara.ToggleButtonsSingle(value=colour_mode, values=colour_modes(model))
-        solara.FigureMatplotlib(fig, format="png")
+    def as_defined() -> None:
+        levers.set(lever_values(scenario.value))
+        rebuild()
 
+    solara.Select("场景 scenario", value=scenario.value, values=scenario_names(), on_value=pick)
+    for lever in LEVERS:
+        value = levers.value[lever.name]
 
-@solara.component
-def KpiCharts(model):
-    """KPI panels with stage bands and event markers."""
-    update_counter.get()
-    ts = model.recorder.frame()
-    rc, has_cjk = font_rc()
-    panels = kpi_panels(ts)
-    marks = markers(model)
-    with matplotlib.rc_context(rc):
-        fig = Figure(figsize=(9, 6), dpi=80)
-        axes = list(fig.subplots(2, 3, sharex=True).flat)
-        for ax, panel in zip(axes, panels, strict=False):
-            draw_stage_bands(ax, ts["stage"].to_numpy())
-            draw_kpi(ax, ts, panel, has_cjk)
-            draw_event_markers(ax, marks, has_cjk, text=False)  # named in the events list
-            ax.set_xlim(0, max(model.cfg.days, 1))
-        for ax in axes[len(panels) :]:
-            ax.set_visible(False)
-        # Fixed margins: tight_layout would measure every label on every step.
-        fig.subplots_adjust(left=0.06, right=0.98, top=0.94, bottom=0.06, hspace=0.25, wspace=0.25)
-    with solara.Column(classes=["kpi-charts"]):
-        solara.FigureMatplotlib(fig, format="png")
+        def set_value(v, name=lever.name):
+            levers.set({**levers.value, name: v})
 
-
-@solara.component
-def EventButtons(model):
-    """One button per event; the latest event's effect and the earlier ones are listed below."""
-    update_counter.get()
-
-    def inject(kind: str) -> None:
-        model.inject(kind)
-        force_update()
-
-    with solara.Column(classes=["event-buttons"]):
-        solara.Text("事件 Events")
-        with solara.Row(style={"flex-wrap": "wrap"}):
-            for kind, (zh, en) in LABELS.items():
-                solara.Button(
-                    f"{zh} {en}", on_click=lambda kind=kind: inject(kind), color="secondary"
+        classes = ["lever", "lever-changed" if lever.name in moved else "lever-same"]
+        with solara.Column(gap="0px", classes=classes):
+            solara.Text(lever_text(lever, value, own[lever.name]), classes=["lever-value"])
+            if lever.choices:
+                solara.Select(
+                    lever.label, value=value, values=list(lever.choices), on_value=set_value
                 )
-        # Read from the model, so a Reset (a new model) clears the list.
-        log = model.events.log
-        if log:
-            last = log[-1]
-            solara.Text(
-                f"第 {last.day} 天 day {last.day}: {last.label} — {last.note}",
-                classes=["last-event"],
-            )
-        # Earlier events and playbook switches: the dashed and dotted lines on the charts.
-        for mark in markers(model)[-6:]:
-            solara.Text(f"· d{mark.day} {mark.zh} {mark.en}")
+            else:
+                top = max(lever.hi, value)
+                # No label of its own: the line above names the lever and shows its value.
+                solara.SliderInt(
+                    "",
+                    value=int(value),
+                    min=int(lever.lo),
+                    max=int(top),
+                    step=int(lever.step),
+                    on_value=set_value,
+                    thumb_label=False,
+                )
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+        solara.Button("按场景 as defined", on_click=as_defined, outlined=True, small=True)
+        solara.Button("应用并重置 apply (Reset)", on_click=rebuild, color="primary", small=True)
+    if moved:
+        solara.Text("改动在重置后生效 changes apply on Reset", style={"font-size": "11px"})
 
 
 @solara.component
-def ClassroomView(model):
-    """The main area: stage banner and events on top, network and KPI charts side by side."""
-    with solara.Column(style={"padding": "8px", "gap": "8px"}):
-        with solara.Columns([1, 1]):
-            StageBanner(model)
-            EventButtons(model)
-        with solara.Columns([2, 3]):
-            NetworkView(model)
-            KpiCharts(model)
+def LastEvent(model):
+    """What the latest injected event did (redrawn with the pictures, not only with the page)."""
+    update_counter.get()
+    if model.events.log:
+        last = model.events.log[-1]
+        solara.Text(
+            f"第 {last.day} 天 day {last.day}: {last.label} — {last.note}", classes=["last-event"]
+        )
+
+
+@solara.component
+def LessonLog(model):
+    """Stage notes and injected events, newest first."""
+    update_counter.get()
+    items = [
+        (n.day, f"{n.why}" + (f" — {n.switch_text}" if n.switched else ""), "log-stage")
+        for n in stage_notes(model.state.events_log)
+    ]
+    items += [(r.day, f"{r.label} — {r.note}", "log-event") for r in model.events.log]
+    for day, text, css in sorted(items, key=lambda x: x[0], reverse=True):
+        solara.Text(f"d{day} · {text}", classes=[css], style={"font-size": "12px"})
 
 
 @solara.component
 def Page():
-    """One community per browser session, rebuilt by Reset from the sidebar's levers.
-
-    Mesa's SolaraViz draws the app bar and the sidebar (Step / Play / Reset and the levers); the
-    main area is laid out here rather than in SolaraViz's draggable grid, whose fixed cell heights
-    clip a network and six charts.
-    """
+    """One community per browser session, rebuilt by Reset from the side panel's levers."""
+    solara.Title("社群运营 · community growth (trainer)")
+    scenario = solara.use_reactive(DEFAULT_SCENARIO)
+    levers = solara.use_reactive(lever_values(DEFAULT_SCENARIO))
     model = solara.use_reactive(solara.use_memo(ClassroomModel, []))
-    SolaraViz(
-        model,
-        components=[],
-        model_params=model_params(),
-        name="社群运营 · community growth (trainer)",
-        play_interval=200,
-    )
-    ClassroomView(model.value)
+    lock = solara.use_memo(threading.RLock, [])
+    playing = solara.use_reactive(False)
+    to_next_stage = solara.use_reactive(False)
+    pause_on_stage = solara.use_reactive(False)
+    speed = solara.use_reactive(DEFAULT_DAYS_PER_S)
+    measured = solara.use_reactive(0.0)
+    presenter = solara.use_reactive(False)
+    mode = solara.use_reactive("state")
+
+    def play() -> None:
+        pace = Pace(speed.value)
+        start = last = time.perf_counter()
+        first_day = model.value.day
+        while playing.value and model.value.running:
+            time.sleep(TICK_S)
+            now = time.perf_counter()
+            pace.days_per_s = speed.value
+            with lock:
+                why = advance(
+                    model.value,
+                    pace.days_due(now - last),
+                    stop_at_stage=to_next_stage.value or pause_on_stage.value,
+                )
+                last = now
+                measured.set((model.value.day - first_day) / (now - start))
+                force_update()
+            if why in (FINISHED, NEW_STAGE):
+                to_next_stage.set(False)
+                playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value, model.value], prefer_threaded=True)
+
+    def step_one_day() -> None:
+        with lock:
+            advance(model.value, 1)
+            force_update()
+
+    def run_to_next_stage() -> None:
+        to_next_stage.set(True)
+        playing.set(True)
+
+    def rebuild() -> None:
+        playing.set(False)
+        with lock:
+            model.set(
+                ClassroomModel(
+                    scenario_name=scenario.value,
+                    **lever_overrides(levers.value, scenario.value),
+                )
+            )
+            measured.set(0.0)
+
+    def inject(kind: str) -> None:
+        with lock:
+            model.value.inject(kind)
+            force_update()
+
+    solara.Style(CSS)
+    m = model.value
+    with solara.Div(classes=["trainer-root", "presenter" if presenter.value else "normal"]):
+        with solara.Div(classes=["side-panel"]):
+            solara.HTML(tag="h4", unsafe_innerHTML="社群运营 · community growth")
+            with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+                solara.Button(
+                    "Step 一天 day",
+                    on_click=step_one_day,
+                    color="primary",
+                    small=True,
+                    disabled=playing.value or not m.running,
+                )
+                solara.Button(
+                    "❚❚ Pause" if playing.value else "▶ Play",
+                    color="primary",
+                    small=True,
+                    on_click=lambda: playing.set(not playing.value),
+                    disabled=not m.running,
+                )
+                solara.Button(
+                    "→ 下一阶段 next stage",
+                    on_click=run_to_next_stage,
+                    small=True,
+                    disabled=playing.value or not m.running,
+                )
+                solara.Button("Reset", on_click=rebuild, small=True)
+            solara.Text(f"速度 speed: {speed.value} 天/秒 days/s", classes=["speed-value"])
+            with solara.Div(classes=["speed-slider"]):
+                solara.SliderInt(
+                    "",
+                    value=speed,
+                    min=MIN_DAYS_PER_S,
+                    max=MAX_DAYS_PER_S,
+                    thumb_label=False,
+                )
+            solara.Checkbox(label="阶段变化时暂停 pause on a stage change", value=pause_on_stage)
+            solara.Text(
+                f"实测 measured: {measured.value:.1f} 天/秒 days/s", classes=["pace-measured"]
+            )
+            with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+                solara.Button("演示 presenter", on_click=lambda: presenter.set(True), small=True)
+                solara.FileDownload(
+                    lambda: view_png(model.value, mode.value),
+                    filename=f"community_{m.cfg.scenario}_day{m.day}.png",
+                    label="导出图片 export PNG",
+                    mime_type="image/png",
+                )
+            solara.HTML(tag="h4", unsafe_innerHTML="事件 Events")
+            with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+                for kind, (zh, en) in LABELS.items():
+                    solara.Button(
+                        f"{zh} {en}",
+                        on_click=lambda kind=kind: inject(kind),
+                        color="secondary",
+                        small=True,
+                    )
+            LastEvent(m)
+            solara.HTML(tag="h4", unsafe_innerHTML="杠杆 Levers")
+            Levers(scenario, levers, rebuild)
+            solara.HTML(tag="h4", unsafe_innerHTML="课堂记录 Lesson log")
+            LessonLog(m)
+        with solara.Div(classes=["main-area"]):
+            StageBanner(m)
+            with solara.Div(classes=["views"]):
+                with solara.Column(gap="0px", style={"min-height": "0", "height": "100%"}):
+                    solara.ToggleButtonsSingle(value=mode, values=colour_modes(m), dense=True)
+                    NetworkView(m, mode.value)
+                KpiCharts(m)
+        if presenter.value:
+            with solara.Div(classes=["presenter-exit"]):
+                solara.Button("☰ 控制 controls", on_click=lambda: presenter.set(False), small=True)

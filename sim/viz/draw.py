@@ -13,19 +13,24 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim import population
-from sim.dashboard import STAGE_COLOURS, cjk_font
+from sim.dashboard import cjk_font
 from sim.lifecycle import Stage
-from sim.population import Channel
+from sim.palette import (
+    CHANNEL_COLOURS,
+    CHANNEL_NAMES,
+    STAGE_COLOURS,
+    STATE_COLOURS,
+    STATE_NAMES,
+    TOXICITY_COLOUR,
+)
 from sim.viz.events import LABELS
 from sim.viz.layout import tie_segments
 
-CHANNEL_STYLE = {  # colour, Chinese, English (the dashboard's channel names)
-    Channel.FOUNDER: ("#d62728", "种子用户", "founder"),
-    Channel.ORGANIC: ("#2ca02c", "自然增长", "organic"),
-    Channel.CAMPAIGN: ("#ff7f0e", "投放", "campaign"),
-    Channel.REFERRAL: ("#1f77b4", "裂变", "referral"),
+CHANNEL_STYLE = {  # colour, Chinese, English (the dashboard's channel names), from sim/palette.py
+    channel: (CHANNEL_COLOURS[channel], zh, en) for channel, (zh, en) in CHANNEL_NAMES.items()
 }
 # Engagement tiers for colouring (thresholds are a drawing choice, not a model parameter).
 ENGAGEMENT_TIERS = (
@@ -34,8 +39,11 @@ ENGAGEMENT_TIERS = (
     (0.0, "#a6cee3", "边缘", "casual"),
 )
 TIER_COLOURS = ("#9e9e9e", "#41ab5d", "#2171b5", "#cb181d")  # newcomer, regular, core, VIP
-COLOUR_MODES = ("channel", "engagement", "tier")
+COLOUR_MODES = ("state", "channel", "engagement", "tier")
 KPI_PANELS = ("members", "active_share", "content", "churn", "cost", "toxicity")
+# The four a class follows on a projector: growth and where it comes from, how many are really
+# there, who writes (members taking over from experts marks 成熟期), and what a spam wave does.
+CLASS_PANELS = ("members", "state", "content", "toxicity")
 
 
 def font_rc() -> tuple[dict, bool]:
@@ -74,6 +82,11 @@ def member_colours(model, rows: np.ndarray, mode: str) -> np.ndarray:
         for lo, colour, _, _ in reversed(ENGAGEMENT_TIERS[:-1]):
             out[eng >= lo] = colour
         return out
+    if mode == "state":
+        out[:] = STATE_COLOURS["quiet"]
+        out[np.asarray(table.muted[rows], dtype=bool)] = STATE_COLOURS["muted"]
+        out[np.asarray(table.active[rows], dtype=bool)] = STATE_COLOURS["active"]
+        return out
     codes = table.channel[rows]
     for channel, (colour, _, _) in CHANNEL_STYLE.items():
         out[codes == channel] = colour
@@ -91,6 +104,8 @@ def legend_handles(mode: str, has_cjk: bool) -> list[Line2D]:
         ]
     elif mode == "engagement":
         items = [(c, label(zh, en, has_cjk)) for _, c, zh, en in ENGAGEMENT_TIERS]
+    elif mode == "state":
+        items = [(STATE_COLOURS[k], label(*STATE_NAMES[k], has_cjk)) for k in STATE_COLOURS]
     else:
         items = [(c, label(zh, en, has_cjk)) for c, zh, en in CHANNEL_STYLE.values()]
     return [
@@ -159,15 +174,22 @@ def draw_network(
     return len(rows)
 
 
-def draw_stage_bands(ax, stage_codes: np.ndarray) -> None:
-    """Shade the days of each stage spell from the daily stage codes."""
+def draw_stage_bands(ax, stage_codes: np.ndarray) -> list:
+    """Shade the days of each stage spell from the daily stage codes; returns the bands."""
     if len(stage_codes) == 0:
-        return
+        return []
     change = np.flatnonzero(np.diff(stage_codes)) + 1
     starts = np.concatenate([[0], change])
     ends = np.concatenate([change, [len(stage_codes)]])
-    for a, b in zip(starts, ends, strict=True):
+    return [
         ax.axvspan(a, b, color=STAGE_COLOURS[Stage(int(stage_codes[a]))], lw=0, zorder=0)
+        for a, b in zip(starts, ends, strict=True)
+    ]
+
+
+def stage_legend_handles(has_cjk: bool) -> list[Patch]:
+    """One swatch per stage, all six (衰退期 DECLINE included), in the palette's colours."""
+    return [Patch(color=STAGE_COLOURS[s], label=stage_label(s, has_cjk)) for s in Stage]
 
 
 @dataclass(frozen=True)
@@ -260,14 +282,31 @@ def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
     elif panel == "cost":
         ax.plot(day, ts["cost"].cumsum(), color="#8c564b", lw=1.8)
         ax.set_title(label("累计成本(元)", "Cost so far (yuan)", has_cjk), fontsize=9)
+    elif panel == "state":
+        members = ts["members"].where(ts["members"] > 0, 1)
+        active = (ts["daily_active"] / members).clip(0, 1).rolling(7, min_periods=1).mean()
+        muted = (ts["muted"] / members).clip(0, 1) if "muted" in ts else 0 * active
+        quiet = (1.0 - active - muted).clip(lower=0)
+        ax.stackplot(
+            day,
+            [active, quiet, muted],
+            colors=list(STATE_COLOURS.values()),
+            labels=[label(*STATE_NAMES[k], has_cjk) for k in STATE_COLOURS],
+            alpha=0.9,
+        )
+        ax.set_ylim(0, 1)
+        ax.set_title(label("成员状态", "Members by state", has_cjk), fontsize=9)
+        ax.legend(loc="upper right", fontsize=6)
     elif panel == "toxicity":
-        ax.plot(day, ts["toxicity"], color="#7f7f7f", lw=1.5)
+        ax.plot(day, ts["toxicity"], color=TOXICITY_COLOUR, lw=1.8)
+        # A fixed floor for the scale: a quiet community reads as flat, a spam wave as a peak.
+        ax.set_ylim(0, max(0.2, 1.1 * float(ts["toxicity"].max())))
         ax.set_title(label("毒性", "Toxicity", has_cjk), fontsize=9)
     ax.tick_params(labelsize=7)
     ax.locator_params(nbins=4)  # few ticks: each tick and grid line is drawn on every redraw
     ax.grid(alpha=0.3)
 
 
-def kpi_panels(ts) -> list[str]:
+def kpi_panels(ts, panels=KPI_PANELS) -> list[str]:
     """The KPI panels this time series can fill (toxicity only when the model records it)."""
-    return [p for p in KPI_PANELS if p != "toxicity" or "toxicity" in ts]
+    return [p for p in panels if p != "toxicity" or "toxicity" in ts]

@@ -7,13 +7,15 @@ Four events, each a small function of the model (and the day it happens on):
   (under the `none` acquisition policy there is no budget to multiply);
 - an expert leaves (专家离开): the most skilled expert leaves the staff; the remaining experts share
   the content calendar, so with one expert the content stops;
-- a spam wave (垃圾广告潮): every member's engagement drops; moderators soften the blow;
+- a spam wave (垃圾广告潮): spam posts land in the groups as unresolved incidents, so toxicity
+  rises (and fades as the backlog clears), and every member's engagement drops; moderators soften
+  both;
 - a big offline event (线下活动): attendees (drawn by engagement) come back more engaged and meet
   each other, which adds ties among them.
 
 An `EventBook` keeps the log (day, kind) for markers on charts and animations; each event is also
 noted in the model's own log. Staff join and leave through `model.hire` and `model.let_go`, members
-change through `model.adjust_engagement` and `model.add_ties`, so the staff roster, checkpoints and
+change through `model.adjust_engagement` and `model.add_ties`, spam through `model.add_incidents`, so the staff roster, checkpoints and
 the recorded series see them as they see any other change. Sizes of the effects are assumptions
 chosen to be visible in a class, not estimates.
 """
@@ -29,6 +31,9 @@ from sim.agents import Expert, GrowthOfficer, Moderator
 BURST_DAYS = 7
 BURST_EXTRA_OFFICERS = 4  # the burst multiplies the campaign budget by (n + 4) / n; assumption
 SPAM_ENGAGEMENT_DROP = 0.3  # share of engagement lost without moderators; assumption
+# Spam posts per 100 members left unresolved without moderators: 4 per 100 is twice the level at
+# which toxicity reaches 63% (moderation.tolerance_incidents_per_100_members); assumption.
+SPAM_INCIDENTS_PER_100_MEMBERS = 4.0
 OFFLINE_SHARE = 0.1  # share of members who attend; assumption
 OFFLINE_MIN_ATTENDEES = 5  # a meet-up is at least this many (all members if fewer); assumption
 OFFLINE_BOOST = 0.25  # engagement gained by attendees; assumption
@@ -105,10 +110,18 @@ def expert_leaves(model) -> str:
 
 
 def spam_wave(model, drop: float = SPAM_ENGAGEMENT_DROP) -> str:
-    """Every member loses a share of engagement; each moderator halves, thirds, ... the loss."""
-    effective = drop / (1 + len(model.roster(Moderator)))
+    """Spam floods the groups: unresolved incidents raise toxicity and every member loses a share
+    of engagement; each moderator halves, thirds, ... both.
+
+    Before this the wave only cut engagement, so the toxicity chart (which follows the incident
+    backlog) stayed at 0 after a spam wave.
+    """
+    softened = 1 + len(model.roster(Moderator))
+    effective = drop / softened
+    members = int(model.state.count.members)
+    model.add_incidents(SPAM_INCIDENTS_PER_100_MEMBERS * members / 100.0 / softened)
     model.adjust_engagement(model.table.member_rows(), factor=1.0 - effective)
-    return f"members lost {effective:.0%} of their engagement"
+    return f"members lost {effective:.0%} of their engagement; toxicity {model.state.toxicity:.0%}"
 
 
 def offline_event(model, rng: np.random.Generator, share: float = OFFLINE_SHARE) -> str:

@@ -1,14 +1,16 @@
 """Rendering the animation's frames and the storyboard strip from captured snapshots.
 
 A `Snapshot` is what the picture of one day needs: who is a member, who was active, their join
-channel and engagement, and the social graph of that day; positions come from the run's
-`GrowingLayout`, which never moves anyone once placed. One figure is drawn once and only its
-moving parts (the network, the cursor, the caption) are redrawn per frame, so a few hundred frames
-take seconds. Frames are 1280 x 720 pixels (even sizes, as H.264 wants).
+channel, engagement and state (muted or not), and the social graph of that day; positions come
+from the run's `GrowingLayout`, which never moves anyone once placed. One figure is drawn once and
+only its moving parts (the network, the curves and stage bands up to the frame's day, the cursor,
+the caption) are redrawn per frame, so a few hundred frames take seconds and no frame shows the
+future. Frames are 1280 x 720 pixels (even sizes, as H.264 wants).
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -18,8 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from sim.dashboard import STAGE_COLOURS
 from sim.lifecycle import Stage
+from sim.palette import STAGE_COLOURS
 from sim.viz.draw import (
     draw_event_markers,
     draw_members,
@@ -29,6 +31,7 @@ from sim.viz.draw import (
     frame_network_axes,
     label,
     stage_label,
+    stage_legend_handles,
 )
 
 FRAME_SIZE = (12.8, 7.2)
@@ -50,6 +53,7 @@ class Snapshot:
     graph: object
     ties: object = None  # ties formed inside the community, as of this day
     tier: np.ndarray | None = None
+    muted: np.ndarray | None = None
 
     @classmethod
     def of(cls, model) -> Snapshot:
@@ -71,6 +75,7 @@ class Snapshot:
             model.graph,
             ties,
             tier,
+            t.muted.copy(),
         )
 
     def as_model(self, layout) -> SimpleNamespace:
@@ -80,6 +85,7 @@ class Snapshot:
             active=self.active,
             channel=self.channel,
             engagement=self.engagement,
+            muted=self.muted if self.muted is not None else np.zeros_like(self.is_member),
         )
         if self.tier is not None:
             table.tier = self.tier
@@ -101,7 +107,48 @@ def _caption(snap: Snapshot, has_cjk: bool) -> str:
     return f"{day} · {stage_label(snap.stage, has_cjk)} · {members}"
 
 
-def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "channel"):
+CURVES = (("members", "成员", "members"), ("active_share", "日活占比", "daily active share"))
+
+
+def _curve_values(ts, col: str):
+    return ts[col].rolling(7, min_periods=1).mean() if col == "active_share" else ts[col]
+
+
+def _chart_axes(fig, ts, has_cjk: bool) -> list:
+    """The two chart axes with their titles and fixed scales, but no data (drawn per frame)."""
+    top = fig.add_axes((0.58, 0.50, 0.39, 0.36))
+    bottom = fig.add_axes((0.58, 0.08, 0.39, 0.32), sharex=top)
+    day = ts["day"].to_numpy()
+    for ax, (col, zh, en) in zip((top, bottom), CURVES, strict=True):
+        ax.set_title(label(zh, en, has_cjk), fontsize=10, loc="left")
+        ax.grid(alpha=0.3)
+        ax.set_xlim(0, day[-1])
+        high = float(_curve_values(ts, col).max())
+        ax.set_ylim(0, 1.0 if col == "active_share" else max(1.0, 1.08 * high))
+    bottom.set_xlabel(label("天", "day", has_cjk))
+    return [top, bottom]
+
+
+def _charts_up_to(axes, ts, marks, upto: int, has_cjk: bool) -> list:
+    """Curves, stage bands and markers of days 0..upto on the chart axes; returns the artists."""
+    shown = ts[ts["day"] <= upto]
+    day, artists = shown["day"].to_numpy(), []
+    early = [m for m in marks if m.day <= upto]
+    for k, (ax, (col, _, _)) in enumerate(zip(axes, CURVES, strict=True)):
+        artists += draw_stage_bands(ax, shown["stage"].to_numpy())
+        artists += ax.plot(day, _curve_values(shown, col), color="#1f3b73", lw=1.8)
+        before = len(ax.lines) + len(ax.texts)
+        draw_event_markers(ax, early, has_cjk, text=k == 0)
+        artists += _new_markers(ax, before)
+    return artists
+
+
+def _new_markers(ax, before: int) -> list:
+    """Lines and texts added to `ax` since it held `before` of them (the markers just drawn)."""
+    return [*ax.lines, *ax.texts][before:]
+
+
+def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state"):
     """Yield one RGB frame (uint8, 720 x 1280 x 3) per snapshot.
 
     Args:
@@ -110,44 +157,38 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "channel
         ts: the run's daily time series (DataFrame with day, members, active_share, stage).
         marks: days to mark on the curves (sim.viz.draw.markers: events, playbook switches).
         title: the figure's title (scenario and seed).
-        mode: network colouring, "channel" or "engagement".
+        mode: network colouring, one of sim.viz.draw.COLOUR_MODES.
     """
     rc, has_cjk = font_rc()
     extent = network_extent(layout, snapshots)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=FRAME_SIZE, dpi=FRAME_DPI)
         canvas = FigureCanvasAgg(fig)
-        ax_net = fig.add_axes((0.02, 0.04, 0.5, 0.82))
-        ax_members = fig.add_axes((0.58, 0.50, 0.39, 0.36))
-        ax_active = fig.add_axes((0.58, 0.08, 0.39, 0.32), sharex=ax_members)
-        day, stages = ts["day"].to_numpy(), ts["stage"].to_numpy()
-        for ax, col, zh, en in (
-            (ax_members, "members", "成员", "members"),
-            (ax_active, "active_share", "日活占比", "daily active share"),
-        ):
-            draw_stage_bands(ax, stages)
-            values = ts[col].rolling(7, min_periods=1).mean() if col == "active_share" else ts[col]
-            ax.plot(day, values, color="#1f3b73", lw=1.8)
-            ax.set_title(label(zh, en, has_cjk), fontsize=10, loc="left")
-            ax.grid(alpha=0.3)
-            ax.set_xlim(0, day[-1])
-        draw_event_markers(ax_members, marks, has_cjk)
-        draw_event_markers(ax_active, marks, has_cjk, text=False)
-        ax_active.set_xlabel(label("天", "day", has_cjk))
-        cursors = [
-            ax.axvline(0, color="#d62728", lw=2, zorder=5, animated=True)
-            for ax in (ax_members, ax_active)
-        ]
+        ax_net = fig.add_axes((0.02, 0.08, 0.5, 0.78))
+        axes = _chart_axes(fig, ts, has_cjk)
+        cursors = [ax.axvline(0, color="#d62728", lw=2, zorder=5, animated=True) for ax in axes]
         fig.suptitle(title, x=0.02, y=0.985, ha="left", fontsize=11, color="#555555")
+        # All six stage colours, so a class knows what a band (and 衰退期 DECLINE) means.
+        fig.legend(
+            handles=stage_legend_handles(has_cjk),
+            loc="lower left",
+            ncol=6,
+            fontsize=8,
+            frameon=False,
+            bbox_to_anchor=(0.015, 0.0),
+            handlelength=1.2,
+            columnspacing=0.8,
+        )
         caption = fig.text(0.02, 0.925, "", fontsize=20, weight="bold", va="center", animated=True)
         frame_network_axes(ax_net, extent, mode, has_cjk)
-        # Blitting: the curves, bands and legend are drawn once; each frame redraws only the
-        # members, the cursors and the caption over a copy of that background.
+        # Blitting: axes, titles and legends are drawn once; each frame redraws the members, the
+        # curves up to its day, the cursors and the caption over a copy of that background.
         canvas.draw()
         background = canvas.copy_from_bbox(fig.bbox)
         for snap in snapshots:
             canvas.restore_region(background)
             members = draw_members(ax_net, snap.as_model(layout), mode)
+            charts = _charts_up_to(axes, ts, marks, snap.day, has_cjk)
             for cursor in cursors:
                 cursor.set_xdata([snap.day, snap.day])
             caption.set_text(_caption(snap, has_cjk))
@@ -158,19 +199,31 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "channel
                     "boxstyle": "round,pad=0.3",
                 }
             )
-            for artist in [*members, *cursors, caption]:
+            for artist in [*charts, *members, *cursors, caption]:
                 artist.set_animated(True)
                 fig.draw_artist(artist)
             frame = np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
-            for artist in members:
+            for artist in [*members, *charts]:
                 artist.remove()
             yield frame
 
 
-def render_storyboard(panels: list[Snapshot], layout, path, mode: str = "channel") -> None:
-    """Save a PNG strip with one panel per stage reached (each panel framed in its stage colour)."""
+def render_storyboard(
+    panels: list[Snapshot], layout, path, mode: str = "state", notes: dict | None = None
+) -> None:
+    """Save a PNG strip with one panel per stage reached (each panel framed in its stage colour).
+
+    Args:
+        panels: one snapshot per stage reached.
+        layout: the run's GrowingLayout.
+        path: the PNG to write.
+        mode: network colouring.
+        notes: the stage notes (sim.viz.notes.first_notes), whose `why` becomes each panel's
+            caption; a stage without a note (the founding) gets none.
+    """
     rc, has_cjk = font_rc()
     extent = network_extent(layout, panels)
+    notes = notes or {}
     with matplotlib.rc_context(rc):
         n = max(1, len(panels))
         fig = Figure(figsize=(PANEL_SIZE[0] * n, PANEL_SIZE[1]), dpi=100, facecolor="white")
@@ -188,11 +241,15 @@ def render_storyboard(panels: list[Snapshot], layout, path, mode: str = "channel
                     zorder=0,
                 )
             )
-            ax = fig.add_axes((k * width + 0.025, 0.05, width - 0.05, 0.78))
+            ax = fig.add_axes((k * width + 0.025, 0.2, width - 0.05, 0.63))
             draw_network(ax, snap.as_model(layout), mode, has_cjk, extent=extent)
             legend = ax.get_legend()
             if legend is not None and k > 0:
                 legend.remove()  # one legend for the strip is enough
+            if k == 0 and legend is not None:
+                # A second legend replaces the first unless the first is kept as an artist.
+                ax.add_artist(legend)
+                ax.legend(handles=stage_legend_handles(has_cjk), loc="upper right", fontsize=6)
             fig.text(
                 k * width + width / 2,
                 0.92,
@@ -207,4 +264,23 @@ def render_storyboard(panels: list[Snapshot], layout, path, mode: str = "channel
                 else f"day {snap.day} · {snap.members:,}"
             )
             fig.text(k * width + width / 2, 0.865, sub, ha="center", fontsize=10)
+            note = notes.get(snap.stage)
+            if note is not None:
+                fig.text(
+                    k * width + 0.02,
+                    0.185,
+                    _why_caption(note.why, has_cjk),
+                    fontsize=7,
+                    va="top",
+                    ha="left",
+                    wrap=False,
+                )
         fig.savefig(path, format="png", facecolor="white")
+
+
+def _why_caption(why: str, has_cjk: bool, width: int = 50) -> str:
+    """The note's line wrapped for a panel; English only (the part after ' / ') without a CJK font."""
+    if not has_cjk and " / " in why:
+        head, _, tail = why.partition(": ")
+        why = f"{head.split()[-1]}: {tail.split(' / ', 1)[1]}"
+    return "\n".join(textwrap.wrap(why, width)[:5])

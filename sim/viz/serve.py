@@ -18,6 +18,7 @@ from sim.failures import CommandParser
 
 DEFAULT_PORT = 8765
 ASSET_CHECK = "requirejs@2.3.6"  # one of the assets the page asks for first
+COOKIE_WARNING = "Cookies with samesite=none require https"
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -44,6 +45,10 @@ def server_env() -> dict[str, str]:
         "SOLARA_ASSETS_PROXY_CACHE_DIR", str(Path(sys.prefix) / "share" / "solara" / "cdn")
     )
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # Solara warns on every page load that a samesite=none cookie needs https and falls back to
+    # samesite=lax, which is right for a page served over plain http on this computer.
+    quiet = f"ignore:{COOKIE_WARNING}:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
     return env
 
 

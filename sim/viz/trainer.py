@@ -2,18 +2,22 @@
 
 `ClassroomModel` is a `CommunityModel` built from a scenario and the few levers a class plays with
 (content frequency, referral policy, moderators, campaign budget), taken as keyword arguments so
-Mesa's SolaraViz can rebuild it on Reset. It stops at the scenario's last day, keeps a
+the app can rebuild it on Reset. `LEVERS` declares those levers (config key, bilingual name,
+range), `lever_values` reads a scenario's own values of them ("as defined") and `changed_levers`
+says which ones a trainer moved away from the scenario. It stops at the scenario's last day, keeps a
 `GrowingLayout` of its members up to date after every day and holds an `EventBook` of the events
 injected so far. The animation command (sim/viz/animate.py) uses it with a run's own config.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sim.cli import load_config
 from sim.config import SimConfig
 from sim.model import CommunityModel
+from sim.policies import referral as referral_policies
 from sim.viz.events import EventBook
 from sim.viz.layout import GrowingLayout
 
@@ -43,6 +47,89 @@ def trainer_config(
         "seed": seed,
     }
     return scenario_config(scenario).replace(**{k: v for k, v in changes.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A lever of the app: the model's keyword, the config key it sets, its name and its range."""
+
+    name: str
+    key: str
+    zh: str
+    en: str
+    lo: float = 0
+    hi: float = 0
+    step: float = 1
+    choices: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """'管理员 moderators'."""
+        return f"{self.zh} {self.en}"
+
+
+LEVERS = (
+    Lever(
+        "posts_per_week",
+        "policy.content.posts_per_week",
+        "专家发帖/周",
+        "expert posts per week",
+        0,
+        28,
+    ),
+    Lever(
+        "referral",
+        "policy.referral.name",
+        "裂变策略",
+        "referral policy",
+        choices=tuple(referral_policies.POLICIES),
+    ),
+    Lever("n_moderators", "staff.n_moderators", "管理员", "moderators", 0, 5),
+    Lever(
+        "budget_per_day",
+        "policy.acquisition.budget_per_day",
+        "投放预算/天",
+        "budget per day (yuan)",
+        0,
+        500,
+        10,
+    ),
+    Lever("seed", "seed", "随机种子", "seed", 0, 99),
+)
+
+
+def config_value(cfg: SimConfig, key: str):
+    """The value at a dotted config key, e.g. 'staff.n_moderators'."""
+    value = cfg
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def lever_values(scenario: str) -> dict:
+    """The scenario's own values of every lever (what "as defined" loads), sliders' numbers as int
+    where they are whole."""
+    cfg = scenario_config(scenario)
+    out = {}
+    for lever in LEVERS:
+        value = config_value(cfg, lever.key)
+        out[lever.name] = int(value) if isinstance(value, float) and value.is_integer() else value
+    return out
+
+
+def changed_levers(values: dict, scenario: str) -> dict:
+    """Levers whose value differs from the scenario's own: {name: the scenario's value}."""
+    own = lever_values(scenario)
+    return {name: own[name] for name, value in values.items() if name in own and value != own[name]}
+
+
+def lever_overrides(values: dict, scenario: str) -> dict:
+    """The keyword arguments that build `scenario` with the levers in `values`: only the moved ones.
+
+    A lever set explicitly holds for the whole run, overriding the playbook's switches of that
+    lever at stage changes, so passing an unmoved lever would not give the scenario as defined.
+    """
+    return {name: values[name] for name in changed_levers(values, scenario)}
 
 
 class ClassroomModel(CommunityModel):

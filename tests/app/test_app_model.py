@@ -1,4 +1,5 @@
-"""The app's model: the sidebar's levers reach the simulation, and a class run stops at its last day."""
+"""The app's model and pace: the side panel's levers reach the simulation, a scenario brings its own
+values, Play keeps its speed in days per second, and a class run stops at its last day."""
 
 from __future__ import annotations
 
@@ -10,20 +11,63 @@ pytest.importorskip(
     "solara", reason="the trainer app needs the `app` extra (pip install -e '.[app]')"
 )
 
-from sim.agents import Moderator
-from sim.viz.app import model_params, scenario_names  # noqa: E402
-from sim.viz.trainer import DEFAULT_SCENARIO, ClassroomModel, trainer_config  # noqa: E402
+from sim.agents import Moderator  # noqa: E402
+from sim.lifecycle import Stage  # noqa: E402
+from sim.viz.app import lever_text, scenario_names  # noqa: E402
+from sim.viz.pace import FINISHED, NEW_STAGE, Pace, advance  # noqa: E402
+from sim.viz.trainer import (  # noqa: E402
+    DEFAULT_SCENARIO,
+    LEVERS,
+    ClassroomModel,
+    changed_levers,
+    lever_overrides,
+    lever_values,
+    trainer_config,
+)
 
 
-def test_every_lever_on_the_sidebar_is_a_model_argument():
+def test_every_lever_on_the_side_panel_is_a_model_argument():
     accepted = set(inspect.signature(ClassroomModel.__init__).parameters)
-    assert set(model_params()) <= accepted
+    assert {lever.name for lever in LEVERS} <= accepted
 
 
 def test_the_scenario_picker_offers_the_scenario_library_with_classroom_first_choice():
-    params = model_params()
-    assert params["scenario_name"]["value"] == DEFAULT_SCENARIO == "classroom"
+    assert DEFAULT_SCENARIO == "classroom"
     assert {"classroom", "brand_community", "knowledge_circle"} <= set(scenario_names())
+
+
+def test_a_scenario_brings_its_own_lever_values_and_a_moved_lever_is_marked():
+    classroom, service = lever_values("classroom"), lever_values("service_community")
+    assert service["n_moderators"] == 3 and classroom["n_moderators"] == 1
+    # As defined: the playbook keeps switching the levers it switches at stage changes.
+    model = ClassroomModel(
+        scenario_name="service_community", **lever_overrides(service, "service_community")
+    )
+    assert model.base_cfg == trainer_config("service_community")
+    assert changed_levers(service, "service_community") == {}
+    moved = {**classroom, "n_moderators": 4}
+    assert changed_levers(moved, "classroom") == {"n_moderators": 1}
+    lever = next(lever for lever in LEVERS if lever.name == "n_moderators")
+    assert lever_text(lever, 4, 1) == "管理员 moderators: 4 · 已改 changed (场景 scenario: 1)"
+    assert lever_text(lever, 1, 1) == "管理员 moderators: 1"
+
+
+def test_play_keeps_its_days_per_second_whatever_the_ticks_cost():
+    pace = Pace(days_per_s=10)
+    slow = sum(pace.days_due(0.35) for _ in range(20))  # 7 s of slow redraws
+    fast = Pace(days_per_s=10)
+    quick = sum(fast.days_due(0.1) for _ in range(70))  # 7 s of quick ones
+    assert slow == quick == 70
+    assert Pace(days_per_s=10).days_due(60.0) == 10, "a stalled page does not jump a month"
+    assert Pace(days_per_s=99).days_due(1.0) == 30 and Pace(days_per_s=0).days_due(1.0) == 1
+
+
+def test_running_to_the_next_stage_stops_on_the_day_it_changes_and_the_end_says_finished():
+    model = ClassroomModel(seed=1)
+    assert advance(model, 1) is None and model.day == 1
+    assert advance(model, 400, stop_at_stage=True) == NEW_STAGE
+    assert model.stage == Stage.GROW
+    assert advance(model, 400) == FINISHED and model.day == model.cfg.days
 
 
 def test_levers_set_the_config_and_the_staff():

@@ -64,6 +64,23 @@ def test_frames_change_as_the_community_grows(animated):
     assert np.abs(first - last).sum(axis=2).astype(bool).mean() > 0.01
 
 
+def curve_pixels_in_the_later_half(frame: np.ndarray) -> int:
+    """Pixels of the members curve (#1f3b73) in the right half of the top chart."""
+    h, w = frame.shape[:2]
+    chart = frame[int(0.14 * h) : int(0.5 * h), int(0.78 * w) : int(0.97 * w)]
+    return int((np.abs(chart - np.array([0x1F, 0x3B, 0x73])).sum(axis=2) < 40).sum())
+
+
+def test_the_charts_grow_with_the_day_and_never_show_the_future(animated):
+    gif = Image.open(animated / "animation.gif")
+    gif.seek(1)
+    early = np.asarray(gif.convert("RGB")).astype(int)
+    gif.seek(gif.n_frames - 1)
+    last = np.asarray(gif.convert("RGB")).astype(int)
+    assert curve_pixels_in_the_later_half(early) == 0
+    assert curve_pixels_in_the_later_half(last) > 20
+
+
 def test_storyboard_has_one_panel_per_stage_reached(animated, staged_config):
     _, _, panels = capture(staged_config, EVERY, {30: ["offline_event"]})
     stages = [p.stage for p in panels]

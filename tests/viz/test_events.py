@@ -70,3 +70,18 @@ def test_an_unknown_event_is_refused_by_name(staged_config):
     model = ClassroomModel(cfg=staged_config)
     with pytest.raises(ValueError, match="unknown event 'flood'"):
         model.inject("flood")
+
+
+def test_a_spam_wave_raises_toxicity_on_the_chart_and_moderators_soften_it(staged_config):
+    peaks = []
+    for n_moderators in (0, 3):
+        model = stepped(staged_config.replace(**{"staff.n_moderators": n_moderators}), 20)
+        before = model.recorder.frame()["toxicity"].max()
+        model.inject("spam_wave")
+        for _ in range(3):
+            model.step()
+        after = model.recorder.frame()["toxicity"].iloc[-3:]
+        assert after.iloc[0] > before + 0.1, "the day after the wave records the spam as toxicity"
+        assert after.iloc[-1] < after.iloc[0], "toxicity fades as the backlog clears"
+        peaks.append(after.iloc[0])
+    assert peaks[1] < peaks[0]
