@@ -37,6 +37,7 @@ from sim.viz.pace import (
     advance,
 )
 from sim.viz.panels import KpiCharts, NetworkView, StageBanner, view_png
+from sim.viz.split_panels import SPLIT_CSS, SplitControls, SplitView, split_view_png
 from sim.viz.trainer import (
     DEFAULT_SCENARIO,
     LEVERS,
@@ -172,33 +173,40 @@ def Page():
     measured = solara.use_reactive(0.0)
     presenter = solara.use_reactive(False)
     mode = solara.use_reactive("state")
+    split = solara.use_reactive(None)  # a SplitRun while the split view is on
+
+    def shown():
+        """What Play, Step and the events act on: the split view's two arms, or the community."""
+        return split.value if split.value is not None else model.value
 
     def play() -> None:
         pace = Pace(speed.value)
         start = last = time.perf_counter()
-        first_day = model.value.day
-        while playing.value and model.value.running:
+        first_day = shown().day
+        while playing.value and shown().running:
             time.sleep(TICK_S)
             now = time.perf_counter()
             pace.days_per_s = speed.value
             with lock:
                 why = advance(
-                    model.value,
+                    shown(),
                     pace.days_due(now - last),
                     stop_at_stage=to_next_stage.value or pause_on_stage.value,
                 )
                 last = now
-                measured.set((model.value.day - first_day) / (now - start))
+                measured.set((shown().day - first_day) / (now - start))
                 force_update()
             if why in (FINISHED, NEW_STAGE):
                 to_next_stage.set(False)
                 playing.set(False)
 
-    solara.lab.use_task(play, dependencies=[playing.value, model.value], prefer_threaded=True)
+    solara.lab.use_task(
+        play, dependencies=[playing.value, model.value, split.value], prefer_threaded=True
+    )
 
     def step_one_day() -> None:
         with lock:
-            advance(model.value, 1)
+            advance(shown(), 1)
             force_update()
 
     def run_to_next_stage() -> None:
@@ -207,6 +215,7 @@ def Page():
 
     def rebuild() -> None:
         playing.set(False)
+        split.set(None)
         with lock:
             model.set(
                 ClassroomModel(
@@ -218,11 +227,17 @@ def Page():
 
     def inject(kind: str) -> None:
         with lock:
-            model.value.inject(kind)
+            shown().inject(kind)
             force_update()
 
-    solara.Style(CSS)
+    def export_png() -> bytes:
+        if split.value is not None:
+            return split_view_png(split.value, mode.value)
+        return view_png(model.value, mode.value)
+
+    solara.Style(CSS + SPLIT_CSS)
     m = model.value
+    run = shown()
     with solara.Div(classes=["trainer-root", "presenter" if presenter.value else "normal"]):
         with solara.Div(classes=["side-panel"]):
             solara.HTML(tag="h4", unsafe_innerHTML="社群运营 · community growth")
@@ -232,20 +247,20 @@ def Page():
                     on_click=step_one_day,
                     color="primary",
                     small=True,
-                    disabled=playing.value or not m.running,
+                    disabled=playing.value or not run.running,
                 )
                 solara.Button(
                     "❚❚ Pause" if playing.value else "▶ Play",
                     color="primary",
                     small=True,
                     on_click=lambda: playing.set(not playing.value),
-                    disabled=not m.running,
+                    disabled=not run.running,
                 )
                 solara.Button(
                     "→ 下一阶段 next stage",
                     on_click=run_to_next_stage,
                     small=True,
-                    disabled=playing.value or not m.running,
+                    disabled=playing.value or not run.running,
                 )
                 solara.Button("Reset", on_click=rebuild, small=True)
             solara.Text(f"速度 speed: {speed.value} 天/秒 days/s", classes=["speed-value"])
@@ -264,8 +279,8 @@ def Page():
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 solara.Button("演示 presenter", on_click=lambda: presenter.set(True), small=True)
                 solara.FileDownload(
-                    lambda: view_png(model.value, mode.value),
-                    filename=f"community_{m.cfg.scenario}_day{m.day}.png",
+                    export_png,
+                    filename=f"community_{m.cfg.scenario}_day{run.day}.png",
                     label="导出图片 export PNG",
                     mime_type="image/png",
                 )
@@ -278,18 +293,28 @@ def Page():
                         color="secondary",
                         small=True,
                     )
-            LastEvent(m)
+            LastEvent(run.models[0] if split.value is not None else m)
             solara.HTML(tag="h4", unsafe_innerHTML="杠杆 Levers")
             Levers(scenario, levers, rebuild)
+            solara.HTML(tag="h4", unsafe_innerHTML="两个策略对比 Two policies side by side")
+            SplitControls(scenario, levers, split, lambda: playing.set(False))
             solara.HTML(tag="h4", unsafe_innerHTML="课堂记录 Lesson log")
-            LessonLog(m)
+            if split.value is None:
+                LessonLog(m)
+            else:
+                for arm in split.value.arms:
+                    solara.Text(arm.label, style={"font-weight": "600", "color": arm.colour})
+                    LessonLog(arm.model)
         with solara.Div(classes=["main-area"]):
-            StageBanner(m)
-            with solara.Div(classes=["views"]):
-                with solara.Column(gap="0px", style={"min-height": "0", "height": "100%"}):
-                    solara.ToggleButtonsSingle(value=mode, values=colour_modes(m), dense=True)
-                    NetworkView(m, mode.value)
-                KpiCharts(m)
+            if split.value is not None:
+                SplitView(split.value, mode.value)
+            else:
+                StageBanner(m)
+                with solara.Div(classes=["views"]):
+                    with solara.Column(gap="0px", style={"min-height": "0", "height": "100%"}):
+                        solara.ToggleButtonsSingle(value=mode, values=colour_modes(m), dense=True)
+                        NetworkView(m, mode.value)
+                    KpiCharts(m)
         if presenter.value:
             with solara.Div(classes=["presenter-exit"]):
                 solara.Button("☰ 控制 controls", on_click=lambda: presenter.set(False), small=True)

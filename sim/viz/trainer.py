@@ -17,7 +17,9 @@ from functools import lru_cache
 from sim.cli import load_config
 from sim.config import SimConfig
 from sim.model import CommunityModel
+from sim.network import SocialGraph
 from sim.policies import referral as referral_policies
+from sim.policies import welcome as welcome_policies
 from sim.viz.events import EventBook
 from sim.viz.layout import GrowingLayout
 
@@ -37,6 +39,7 @@ def trainer_config(
     n_moderators: int | None = None,
     budget_per_day: float | None = None,
     seed: int | None = None,
+    welcome: str | None = None,
 ) -> SimConfig:
     """A scenario's config with the levers a trainer set (None keeps the scenario's value)."""
     changes = {
@@ -45,6 +48,7 @@ def trainer_config(
         "staff.n_moderators": n_moderators,
         "policy.acquisition.budget_per_day": budget_per_day,
         "seed": seed,
+        "policy.welcome.name": welcome,
     }
     return scenario_config(scenario).replace(**{k: v for k, v in changes.items() if v is not None})
 
@@ -85,6 +89,13 @@ LEVERS = (
         choices=tuple(referral_policies.POLICIES),
     ),
     Lever("n_moderators", "staff.n_moderators", "管理员", "moderators", 0, 5),
+    Lever(
+        "welcome",
+        "policy.welcome.name",
+        "新人欢迎",
+        "newcomer welcome",
+        choices=tuple(welcome_policies.POLICIES),
+    ),
     Lever(
         "budget_per_day",
         "policy.acquisition.budget_per_day",
@@ -143,7 +154,10 @@ class ClassroomModel(CommunityModel):
         n_moderators: moderators on the staff.
         budget_per_day: campaign budget per growth officer per day (yuan).
         seed: the run's seed.
+        welcome: newcomer welcome policy name (none, greet, greet_and_reply).
         cfg: a full config to use instead of the scenario and levers (the animation's re-run).
+        graph: a social graph to share with another arm of the same seed and network (the split
+            view's common random numbers, as sim/analysis/compare.py shares it between arms).
     """
 
     def __init__(
@@ -154,13 +168,15 @@ class ClassroomModel(CommunityModel):
         n_moderators: int | None = None,
         budget_per_day: float | None = None,
         seed: int | None = None,
+        welcome: str | None = None,
         cfg: SimConfig | None = None,
+        graph: SocialGraph | None = None,
     ):
         if cfg is None:
             cfg = trainer_config(
-                scenario_name, posts_per_week, referral, n_moderators, budget_per_day, seed
+                scenario_name, posts_per_week, referral, n_moderators, budget_per_day, seed, welcome
             )
-        super().__init__(cfg)
+        super().__init__(cfg, graph=graph)
         self.layout = GrowingLayout(self.graph.n, seed=cfg.seed)
         self.layout.update(self.table, self.graph)
         self.events = EventBook(seed=cfg.seed)
