@@ -25,6 +25,7 @@ from mesa.visualization.utils import force_update, update_counter
 from sim.cli import config_dir, group_options
 from sim.viz.draw import colour_modes
 from sim.viz.events import LABELS
+from sim.viz.lessons import lesson_names, load_lesson
 from sim.viz.notes import stage_notes
 from sim.viz.pace import (
     DEFAULT_DAYS_PER_S,
@@ -72,6 +73,7 @@ CSS = """
 .presenter-exit { position: fixed; top: 6px; right: 8px; z-index: 101; }
 .lever-changed { color: #c62828; }
 .lever-value { font-weight: 600; }
+.lesson-caption { font-size: 13px; font-weight: 600; color: #0d47a1; }
 """
 
 
@@ -154,8 +156,21 @@ def LessonLog(model):
         for n in stage_notes(model.state.events_log)
     ]
     items += [(r.day, f"{r.label} — {r.note}", "log-event") for r in model.events.log]
+    items += [(c.day, f"课程 lesson: {c.caption}", "log-lesson") for c in model.captions]
     for day, text, css in sorted(items, key=lambda x: x[0], reverse=True):
         solara.Text(f"d{day} · {text}", classes=[css], style={"font-size": "12px"})
+
+
+@solara.component
+def LessonPicker(load):
+    """The lesson presets (lessons/) and a button that starts one from day 0."""
+    titles = solara.use_memo(lambda: {load_lesson(n).title: n for n in lesson_names()}, [])
+    chosen = solara.use_reactive(next(iter(titles), None))
+    if chosen.value is None:
+        solara.Text("no lessons in lessons/")
+        return
+    solara.Select("课程 lesson", value=chosen, values=list(titles))
+    solara.Button("▶ 载入课程 load lesson", on_click=lambda: load(titles[chosen.value]), small=True)
 
 
 @solara.component
@@ -230,6 +245,16 @@ def Page():
             shown().inject(kind)
             force_update()
 
+    def load_lesson_run(name: str) -> None:
+        lesson = load_lesson(name)
+        playing.set(False)
+        split.set(None)
+        scenario.set(lesson.cfg.scenario)
+        levers.set(lever_values(lesson.cfg.scenario))
+        with lock:
+            model.set(ClassroomModel(cfg=lesson.cfg, lesson=lesson))
+            measured.set(0.0)
+
     def export_png() -> bytes:
         if split.value is not None:
             return split_view_png(split.value, mode.value)
@@ -296,6 +321,8 @@ def Page():
             LastEvent(run.models[0] if split.value is not None else m)
             solara.HTML(tag="h4", unsafe_innerHTML="杠杆 Levers")
             Levers(scenario, levers, rebuild)
+            solara.HTML(tag="h4", unsafe_innerHTML="课程 Lessons")
+            LessonPicker(load_lesson_run)
             solara.HTML(tag="h4", unsafe_innerHTML="两个策略对比 Two policies side by side")
             SplitControls(scenario, levers, split, lambda: playing.set(False))
             solara.HTML(tag="h4", unsafe_innerHTML="课堂记录 Lesson log")

@@ -157,6 +157,14 @@ def StageBanner(model):
                 unsafe_innerHTML=f"第 {note.day} 天 day {note.day}: {html.escape(note.why)}{switched}",
                 classes=["stage-note"],
             )
+        if getattr(model, "captions", None):
+            cue = model.captions[-1]
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"课程 lesson · 第 {cue.day} 天 day {cue.day}: "
+                f"{html.escape(cue.caption)}",
+                classes=["lesson-caption"],
+            )
         if not model.running:
             solara.HTML(
                 tag="div",

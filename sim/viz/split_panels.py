@@ -91,7 +91,9 @@ def SplitControls(scenario, levers, split, stop_playing):
         stop_playing()
         split.set(SplitRun(scenario.value, name.value, tuple(values.value), levers.value))
 
-    solara.Select("对比的杠杆 lever that differs", value=lever.label, values=list(names), on_value=pick)
+    solara.Select(
+        "对比的杠杆 lever that differs", value=lever.label, values=list(names), on_value=pick
+    )
     a, b = values.value
     ArmValue(lever, a, lambda v: values.set((v, values.value[1])), "A")
     ArmValue(lever, b, lambda v: values.set((values.value[0], v)), "B")

@@ -18,6 +18,7 @@ from sim.cli import load_config
 from sim.config import SimConfig
 from sim.model import CommunityModel
 from sim.network import SocialGraph
+from sim.playbook import stage_config
 from sim.policies import referral as referral_policies
 from sim.policies import welcome as welcome_policies
 from sim.viz.events import EventBook
@@ -158,6 +159,7 @@ class ClassroomModel(CommunityModel):
         cfg: a full config to use instead of the scenario and levers (the animation's re-run).
         graph: a social graph to share with another arm of the same seed and network (the split
             view's common random numbers, as sim/analysis/compare.py shares it between arms).
+        lesson: a lesson preset (sim/viz/lessons.py) whose cues play as the days pass.
     """
 
     def __init__(
@@ -171,6 +173,7 @@ class ClassroomModel(CommunityModel):
         welcome: str | None = None,
         cfg: SimConfig | None = None,
         graph: SocialGraph | None = None,
+        lesson=None,
     ):
         if cfg is None:
             cfg = trainer_config(
@@ -180,12 +183,16 @@ class ClassroomModel(CommunityModel):
         self.layout = GrowingLayout(self.graph.n, seed=cfg.seed)
         self.layout.update(self.table, self.graph)
         self.events = EventBook(seed=cfg.seed)
+        self.lesson = lesson
+        self.captions: list = []  # the lesson's cues played so far, in order
 
     def step(self) -> None:
-        """One day: the day runs, newcomers get a place in the layout."""
+        """One day: the lesson's cues of today play, the day runs, newcomers get a place in the
+        layout."""
         if self.day >= self.cfg.days:
             self.running = False
             return
+        self.play_cues()
         super().step()
         self.layout.update(self.table, self.graph)
         if self.day >= self.cfg.days:
@@ -194,3 +201,29 @@ class ClassroomModel(CommunityModel):
     def inject(self, kind: str):
         """Make event `kind` happen now; returns its EventRecord."""
         return self.events.inject(self, kind)
+
+    def set_levers(self, overrides: dict) -> None:
+        """Change levers ({config key: value}) from now to the end of the run.
+
+        Set as on the command line, a lever holds for the rest of the run: the playbook's later
+        switches of it are taken out (sim.playbook.pin_overrides), so "experts post once a week"
+        stays so at the next stage change. Policies and staff follow at once (as a fork's do).
+        """
+        base = self.base_cfg.replace(**overrides)
+        self.operate_under(
+            base, stage_config(base, self.stage, current=self.cfg.replace(**overrides))
+        )
+        self.note("levers", ", ".join(f"{k}={v}" for k, v in overrides.items()), overrides)
+
+    def play_cues(self) -> None:
+        """The lesson's cues of today: events injected, levers changed, captions noted in the run's
+        log."""
+        if self.lesson is None:
+            return
+        for cue in self.lesson.cues_on(self.day):
+            if cue.event:
+                self.inject(cue.event)
+            if cue.levers:
+                self.set_levers(self.lesson.overrides(cue))
+            self.captions.append(cue)
+            self.note("lesson", cue.caption, {"event": cue.event, "levers": cue.levers})

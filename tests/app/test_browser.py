@@ -1,7 +1,7 @@
 """The trainer app in a real browser, at a projector's 1280 x 720: it renders offline and fits the
 screen, shows its levers' values, loads a scenario's own values, plays at a pace in days per
 second, explains a stage change, shows a spam wave's toxicity, exports a PNG, says when the run
-is over and runs two policies side by side on one seed.
+is over, plays a lesson preset's captions and runs two policies side by side on one seed.
 
 Headless Chromium from the system (Debian's `chromium`), driven by Playwright through its
 executable path; no browser is ever downloaded. The server listens on 127.0.0.1 only and serves
@@ -303,6 +303,17 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         page.get_by_role("button", name="Reset", exact=True).click()
         expect(banner).to_contain_text("day 0 ", timeout=60_000)
         expect(page.locator(".last-event")).to_have_count(0)
+
+        # A lesson preset plays its cues: the caption of the day shows in the banner.
+        page.get_by_role("button", name="▶ 载入课程 load lesson").click()
+        expect(banner).to_contain_text("day 0 ", timeout=60_000)
+        page.get_by_role("button", name="▶ Play").click()
+        expect(page.locator(".lesson-caption")).to_contain_text(
+            "two experts carry all the content", timeout=30_000
+        )
+        page.get_by_role("button", name="❚❚ Pause").click()
+        expect(page.locator(".side-panel")).to_contain_text("课程 lesson: 两位专家")
+        save_shot(page, tmp_path, "trainer_lesson.png")
 
         # Two policies side by side: greet every newcomer against no greeting, on one seed.
         expect(levers).to_contain_text("A: greet")
