@@ -25,6 +25,7 @@ from mesa.visualization.utils import force_update, update_counter
 from sim.cli import config_dir, group_options
 from sim.viz.draw import colour_modes
 from sim.viz.events import LABELS
+from sim.viz.export import export_run
 from sim.viz.lessons import lesson_names, load_lesson
 from sim.viz.notes import stage_notes
 from sim.viz.pace import (
@@ -189,6 +190,7 @@ def Page():
     presenter = solara.use_reactive(False)
     mode = solara.use_reactive("state")
     split = solara.use_reactive(None)  # a SplitRun while the split view is on
+    exported = solara.use_reactive([])  # paths the last export wrote
 
     def shown():
         """What Play, Step and the events act on: the split view's two arms, or the community."""
@@ -255,6 +257,17 @@ def Page():
             model.set(ClassroomModel(cfg=lesson.cfg, lesson=lesson))
             measured.set(0.0)
 
+    def export_the_run() -> None:
+        playing.set(False)
+        with lock:
+            models = shown().models if split.value is not None else [model.value]
+            try:
+                paths = [export_run(m) for m in models]
+            except ValueError as exc:
+                exported.set([str(exc)])
+                return
+        exported.set([str(p) for written in paths for p in written.values()])
+
     def export_png() -> bytes:
         if split.value is not None:
             return split_view_png(split.value, mode.value)
@@ -309,6 +322,9 @@ def Page():
                     label="导出图片 export PNG",
                     mime_type="image/png",
                 )
+                solara.Button("导出运行 export run", on_click=export_the_run, small=True)
+            for path in exported.value:
+                solara.Text(path, classes=["export-path"], style={"font-size": "11px"})
             solara.HTML(tag="h4", unsafe_innerHTML="事件 Events")
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 for kind, (zh, en) in LABELS.items():

@@ -180,6 +180,7 @@ class ClassroomModel(CommunityModel):
                 scenario_name, posts_per_week, referral, n_moderators, budget_per_day, seed, welcome
             )
         super().__init__(cfg, graph=graph)
+        self.start_cfg = cfg  # before any lesson's lever change: what a re-run starts from
         self.layout = GrowingLayout(self.graph.n, seed=cfg.seed)
         self.layout.update(self.table, self.graph)
         self.events = EventBook(seed=cfg.seed)

@@ -314,6 +314,8 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         page.get_by_role("button", name="❚❚ Pause").click()
         expect(page.locator(".side-panel")).to_contain_text("课程 lesson: 两位专家")
         save_shot(page, tmp_path, "trainer_lesson.png")
+        page.get_by_role("button", name="导出运行 export run").click()
+        expect(page.locator(".export-path").last).to_contain_text("animation.gif", timeout=60_000)
 
         # Two policies side by side: greet every newcomer against no greeting, on one seed.
         expect(levers).to_contain_text("A: greet")
