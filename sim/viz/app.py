@@ -16,6 +16,7 @@ front-end assets fetched by scripts/fetch_solara_assets.py, so the page renders 
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 
@@ -74,6 +75,7 @@ CSS = """
 .presenter-exit { position: fixed; top: 6px; right: 8px; z-index: 101; }
 .lever-changed { color: #c62828; }
 .lever-value { font-weight: 600; }
+.export-path { font-size: 11px; overflow-wrap: anywhere; }
 .lesson-caption { font-size: 13px; font-weight: 600; color: #0d47a1; }
 """
 
@@ -324,7 +326,7 @@ def Page():
                 )
                 solara.Button("导出运行 export run", on_click=export_the_run, small=True)
             for path in exported.value:
-                solara.Text(path, classes=["export-path"], style={"font-size": "11px"})
+                solara.HTML(tag="div", unsafe_innerHTML=html.escape(path), classes=["export-path"])
             solara.HTML(tag="h4", unsafe_innerHTML="事件 Events")
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 for kind, (zh, en) in LABELS.items():
