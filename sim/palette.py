@@ -43,3 +43,7 @@ STATE_NAMES = {
 }
 
 TOXICITY_COLOUR = "#9467bd"
+
+# The two arms of the trainer's split view (sim/viz/split.py): colours no channel or state uses, so
+# "arm A is teal" never reads as "referral" or "active today".
+ARM_COLOURS = ("#00897b", "#d81b60")

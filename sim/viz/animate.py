@@ -25,9 +25,10 @@ from PIL import Image
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
 from sim.recorder import atomic_save, is_done
-from sim.viz.draw import COLOUR_MODES, markers
+from sim.viz.draw import COLOUR_MODES, font_rc, markers
 from sim.viz.events import LABELS
 from sim.viz.frames import Snapshot, render_frames, render_storyboard
+from sim.viz.lessons import lesson_names, load_lesson
 from sim.viz.notes import first_notes, stage_notes
 from sim.viz.trainer import ClassroomModel
 
@@ -59,14 +60,16 @@ def parse_events(specs: list[str], days: int) -> dict[int, list[str]]:
     return plan
 
 
-def capture(cfg: SimConfig, every: int, events: dict[int, list[str]] | None = None):
+def capture(cfg: SimConfig, every: int, events: dict[int, list[str]] | None = None, lesson=None):
     """Simulate `cfg` keeping snapshots; returns (model, frame snapshots, one snapshot per stage).
+
+    A lesson's cues (sim/viz/lessons.py) play as the model steps, as they do in the app.
 
     The stage panel is the community on the last day of the stage's first spell (or the last day
     of the run for the stage it ends in).
     """
     events = events or {}
-    model = ClassroomModel(cfg=cfg)
+    model = ClassroomModel(cfg=cfg, lesson=lesson)
     wanted = set(frame_days(cfg.days, every))
     frames = [Snapshot.of(model)]
     panels: dict[int, Snapshot] = {}
@@ -133,19 +136,31 @@ def write_mp4(frames: list[np.ndarray], path: Path, fps: float) -> None:
 
 
 def animate(
-    run_dir: Path,
+    run_dir: Path | None,
     out: Path | None = None,
     every: int | None = None,
     fps: float = 8.0,
     events: list[str] | None = None,
     mode: str = "state",
     mp4: bool = True,
+    lesson: str | None = None,
 ) -> dict[str, Path]:
-    """Render the animation and storyboard of the run in `run_dir`; returns the files written.
+    """Render the animation and storyboard of the run in `run_dir`, or of lesson preset `lesson`
+    (its scenario run afresh, its cues played, into `out`, default outputs/lessons/NAME); returns
+    the files written.
 
     Raises:
-        ConfigError: with one line, for a missing or unfinished run folder or a bad config or option.
+        ConfigError: with one line, for a missing or unfinished run folder, a bad lesson, config or
+            option.
     """
+    if lesson is not None:
+        if run_dir is not None:
+            raise ConfigError("give a run folder or --lesson, not both")
+        preset = load_lesson(lesson)
+        out = Path(out) if out is not None else Path("outputs") / "lessons" / preset.name
+        return render(preset.cfg, out, every, fps, events, mode, mp4, preset)
+    if run_dir is None:
+        raise ConfigError("give the folder of a finished run, or --lesson NAME")
     run_dir = Path(run_dir)
     if not (run_dir / "config.yaml").is_file():
         raise ConfigError(
@@ -154,6 +169,31 @@ def animate(
     if not is_done(run_dir):
         raise ConfigError(f"{run_dir}: the run did not finish (no DONE file); run it again first")
     cfg = SimConfig.from_dict(yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8")))
+    return render(
+        cfg,
+        Path(out) if out is not None else run_dir,
+        every,
+        fps,
+        events,
+        mode,
+        mp4,
+        check_against=run_dir,
+    )
+
+
+def render(
+    cfg: SimConfig,
+    out: Path,
+    every: int | None,
+    fps: float,
+    events: list[str] | None,
+    mode: str,
+    mp4: bool,
+    lesson=None,
+    check_against: Path | None = None,
+) -> dict[str, Path]:
+    """Simulate `cfg` (with the lesson's cues and the events) and write its GIF, MP4 and
+    storyboard into `out`; `check_against` is the recorded run the re-run should reproduce."""
     if (every is not None and every < 1) or fps <= 0:
         raise ConfigError(f"--every = {every} and --fps = {fps}: both must be positive")
     every = every or max(1, round(cfg.days / TARGET_FRAMES))
@@ -161,13 +201,16 @@ def animate(
         plan = parse_events(events or [], cfg.days)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    model, snaps, panels = capture(cfg, every, plan)
+    model, snaps, panels = capture(cfg, every, plan, lesson)
     ts = model.recorder.frame()
-    if not plan:
-        warn_if_different(run_dir, ts)
+    if not plan and check_against is not None:
+        warn_if_different(check_against, ts)
     title = f"community-sim · {cfg.scenario} · seed {cfg.seed} · {cfg.days} days"
-    frames = list(render_frames(snaps, model.layout, ts, markers(model), title, mode))
-    out = Path(out) if out is not None else run_dir
+    _, has_cjk = font_rc()
+    captions = [(c.day, c.caption if has_cjk else c.en) for c in model.captions]
+    if lesson is not None:
+        title = f"{lesson.title if has_cjk else lesson.en} · {title}"
+    frames = list(render_frames(snaps, model.layout, ts, markers(model), title, mode, captions))
     out.mkdir(parents=True, exist_ok=True)
     written = {"gif": out / "animation.gif", "storyboard": out / "storyboard.png"}
     atomic_save(written["gif"], lambda p: write_gif(frames, p, fps))
@@ -182,13 +225,25 @@ def animate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]`."""
+    """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]`,
+    or `community-sim-animate --lesson NAME [...]`."""
     parser = CommandParser(prog="community-sim-animate", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "run_dir", type=Path, help="folder of a finished run (has config.yaml and DONE)"
+        "run_dir",
+        type=Path,
+        nargs="?",
+        help="folder of a finished run (has config.yaml and DONE); not with --lesson",
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="where to write (default: the run folder)"
+        "--lesson",
+        default=None,
+        help=f"render a lesson preset instead ({', '.join(lesson_names())}) or a lesson YAML file",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write (default: the run folder, or outputs/lessons/NAME for a lesson)",
     )
     parser.add_argument(
         "--every",
@@ -211,7 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         written = animate(
-            args.run_dir, args.out, args.every, args.fps, args.event, args.colour, not args.no_mp4
+            args.run_dir,
+            args.out,
+            args.every,
+            args.fps,
+            args.event,
+            args.colour,
+            not args.no_mp4,
+            args.lesson,
         )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

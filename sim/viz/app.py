@@ -16,6 +16,7 @@ front-end assets fetched by scripts/fetch_solara_assets.py, so the page renders 
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 
@@ -25,6 +26,8 @@ from mesa.visualization.utils import force_update, update_counter
 from sim.cli import config_dir, group_options
 from sim.viz.draw import colour_modes
 from sim.viz.events import LABELS
+from sim.viz.export import export_run
+from sim.viz.lessons import lesson_names, load_lesson
 from sim.viz.notes import stage_notes
 from sim.viz.pace import (
     DEFAULT_DAYS_PER_S,
@@ -37,6 +40,7 @@ from sim.viz.pace import (
     advance,
 )
 from sim.viz.panels import KpiCharts, NetworkView, StageBanner, view_png
+from sim.viz.split_panels import SPLIT_CSS, SplitControls, SplitView, split_view_png
 from sim.viz.trainer import (
     DEFAULT_SCENARIO,
     LEVERS,
@@ -71,6 +75,8 @@ CSS = """
 .presenter-exit { position: fixed; top: 6px; right: 8px; z-index: 101; }
 .lever-changed { color: #c62828; }
 .lever-value { font-weight: 600; }
+.export-path { font-size: 11px; overflow-wrap: anywhere; }
+.lesson-caption { font-size: 13px; font-weight: 600; color: #0d47a1; }
 """
 
 
@@ -153,8 +159,21 @@ def LessonLog(model):
         for n in stage_notes(model.state.events_log)
     ]
     items += [(r.day, f"{r.label} — {r.note}", "log-event") for r in model.events.log]
+    items += [(c.day, f"课程 lesson: {c.caption}", "log-lesson") for c in model.captions]
     for day, text, css in sorted(items, key=lambda x: x[0], reverse=True):
         solara.Text(f"d{day} · {text}", classes=[css], style={"font-size": "12px"})
+
+
+@solara.component
+def LessonPicker(load):
+    """The lesson presets (lessons/) and a button that starts one from day 0."""
+    titles = solara.use_memo(lambda: {load_lesson(n).title: n for n in lesson_names()}, [])
+    chosen = solara.use_reactive(next(iter(titles), None))
+    if chosen.value is None:
+        solara.Text("no lessons in lessons/")
+        return
+    solara.Select("课程 lesson", value=chosen, values=list(titles))
+    solara.Button("▶ 载入课程 load lesson", on_click=lambda: load(titles[chosen.value]), small=True)
 
 
 @solara.component
@@ -172,33 +191,41 @@ def Page():
     measured = solara.use_reactive(0.0)
     presenter = solara.use_reactive(False)
     mode = solara.use_reactive("state")
+    split = solara.use_reactive(None)  # a SplitRun while the split view is on
+    exported = solara.use_reactive([])  # paths the last export wrote
+
+    def shown():
+        """What Play, Step and the events act on: the split view's two arms, or the community."""
+        return split.value if split.value is not None else model.value
 
     def play() -> None:
         pace = Pace(speed.value)
         start = last = time.perf_counter()
-        first_day = model.value.day
-        while playing.value and model.value.running:
+        first_day = shown().day
+        while playing.value and shown().running:
             time.sleep(TICK_S)
             now = time.perf_counter()
             pace.days_per_s = speed.value
             with lock:
                 why = advance(
-                    model.value,
+                    shown(),
                     pace.days_due(now - last),
                     stop_at_stage=to_next_stage.value or pause_on_stage.value,
                 )
                 last = now
-                measured.set((model.value.day - first_day) / (now - start))
+                measured.set((shown().day - first_day) / (now - start))
                 force_update()
             if why in (FINISHED, NEW_STAGE):
                 to_next_stage.set(False)
                 playing.set(False)
 
-    solara.lab.use_task(play, dependencies=[playing.value, model.value], prefer_threaded=True)
+    solara.lab.use_task(
+        play, dependencies=[playing.value, model.value, split.value], prefer_threaded=True
+    )
 
     def step_one_day() -> None:
         with lock:
-            advance(model.value, 1)
+            advance(shown(), 1)
             force_update()
 
     def run_to_next_stage() -> None:
@@ -207,6 +234,7 @@ def Page():
 
     def rebuild() -> None:
         playing.set(False)
+        split.set(None)
         with lock:
             model.set(
                 ClassroomModel(
@@ -218,11 +246,38 @@ def Page():
 
     def inject(kind: str) -> None:
         with lock:
-            model.value.inject(kind)
+            shown().inject(kind)
             force_update()
 
-    solara.Style(CSS)
+    def load_lesson_run(name: str) -> None:
+        lesson = load_lesson(name)
+        playing.set(False)
+        split.set(None)
+        scenario.set(lesson.cfg.scenario)
+        levers.set(lever_values(lesson.cfg.scenario))
+        with lock:
+            model.set(ClassroomModel(cfg=lesson.cfg, lesson=lesson))
+            measured.set(0.0)
+
+    def export_the_run() -> None:
+        playing.set(False)
+        with lock:
+            models = shown().models if split.value is not None else [model.value]
+            try:
+                paths = [export_run(m) for m in models]
+            except ValueError as exc:
+                exported.set([str(exc)])
+                return
+        exported.set([str(p) for written in paths for p in written.values()])
+
+    def export_png() -> bytes:
+        if split.value is not None:
+            return split_view_png(split.value, mode.value)
+        return view_png(model.value, mode.value)
+
+    solara.Style(CSS + SPLIT_CSS)
     m = model.value
+    run = shown()
     with solara.Div(classes=["trainer-root", "presenter" if presenter.value else "normal"]):
         with solara.Div(classes=["side-panel"]):
             solara.HTML(tag="h4", unsafe_innerHTML="社群运营 · community growth")
@@ -232,20 +287,20 @@ def Page():
                     on_click=step_one_day,
                     color="primary",
                     small=True,
-                    disabled=playing.value or not m.running,
+                    disabled=playing.value or not run.running,
                 )
                 solara.Button(
                     "❚❚ Pause" if playing.value else "▶ Play",
                     color="primary",
                     small=True,
                     on_click=lambda: playing.set(not playing.value),
-                    disabled=not m.running,
+                    disabled=not run.running,
                 )
                 solara.Button(
                     "→ 下一阶段 next stage",
                     on_click=run_to_next_stage,
                     small=True,
-                    disabled=playing.value or not m.running,
+                    disabled=playing.value or not run.running,
                 )
                 solara.Button("Reset", on_click=rebuild, small=True)
             solara.Text(f"速度 speed: {speed.value} 天/秒 days/s", classes=["speed-value"])
@@ -264,11 +319,14 @@ def Page():
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 solara.Button("演示 presenter", on_click=lambda: presenter.set(True), small=True)
                 solara.FileDownload(
-                    lambda: view_png(model.value, mode.value),
-                    filename=f"community_{m.cfg.scenario}_day{m.day}.png",
+                    export_png,
+                    filename=f"community_{m.cfg.scenario}_day{run.day}.png",
                     label="导出图片 export PNG",
                     mime_type="image/png",
                 )
+                solara.Button("导出运行 export run", on_click=export_the_run, small=True)
+            for path in exported.value:
+                solara.HTML(tag="div", unsafe_innerHTML=html.escape(path), classes=["export-path"])
             solara.HTML(tag="h4", unsafe_innerHTML="事件 Events")
             with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                 for kind, (zh, en) in LABELS.items():
@@ -278,18 +336,30 @@ def Page():
                         color="secondary",
                         small=True,
                     )
-            LastEvent(m)
+            LastEvent(run.models[0] if split.value is not None else m)
             solara.HTML(tag="h4", unsafe_innerHTML="杠杆 Levers")
             Levers(scenario, levers, rebuild)
+            solara.HTML(tag="h4", unsafe_innerHTML="课程 Lessons")
+            LessonPicker(load_lesson_run)
+            solara.HTML(tag="h4", unsafe_innerHTML="两个策略对比 Two policies side by side")
+            SplitControls(scenario, levers, split, lambda: playing.set(False))
             solara.HTML(tag="h4", unsafe_innerHTML="课堂记录 Lesson log")
-            LessonLog(m)
+            if split.value is None:
+                LessonLog(m)
+            else:
+                for arm in split.value.arms:
+                    solara.Text(arm.label, style={"font-weight": "600", "color": arm.colour})
+                    LessonLog(arm.model)
         with solara.Div(classes=["main-area"]):
-            StageBanner(m)
-            with solara.Div(classes=["views"]):
-                with solara.Column(gap="0px", style={"min-height": "0", "height": "100%"}):
-                    solara.ToggleButtonsSingle(value=mode, values=colour_modes(m), dense=True)
-                    NetworkView(m, mode.value)
-                KpiCharts(m)
+            if split.value is not None:
+                SplitView(split.value, mode.value)
+            else:
+                StageBanner(m)
+                with solara.Div(classes=["views"]):
+                    with solara.Column(gap="0px", style={"min-height": "0", "height": "100%"}):
+                        solara.ToggleButtonsSingle(value=mode, values=colour_modes(m), dense=True)
+                        NetworkView(m, mode.value)
+                    KpiCharts(m)
         if presenter.value:
             with solara.Div(classes=["presenter-exit"]):
                 solara.Button("☰ 控制 controls", on_click=lambda: presenter.set(False), small=True)

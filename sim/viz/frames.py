@@ -148,7 +148,13 @@ def _new_markers(ax, before: int) -> list:
     return [*ax.lines, *ax.texts][before:]
 
 
-def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state"):
+def lesson_caption(captions, day: int, width: int = 58) -> str:
+    """The latest lesson caption on or before `day`, wrapped to two lines ('' before the first)."""
+    shown = [text for cue_day, text in captions if cue_day <= day]
+    return "\n".join(textwrap.wrap(shown[-1], width)[:2]) if shown else ""
+
+
+def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state", captions=()):
     """Yield one RGB frame (uint8, 720 x 1280 x 3) per snapshot.
 
     Args:
@@ -158,6 +164,7 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state")
         marks: days to mark on the curves (sim.viz.draw.markers: events, playbook switches).
         title: the figure's title (scenario and seed).
         mode: network colouring, one of sim.viz.draw.COLOUR_MODES.
+        captions: a lesson's (day, caption) pairs; each frame shows the latest one so far.
     """
     rc, has_cjk = font_rc()
     extent = network_extent(layout, snapshots)
@@ -180,6 +187,7 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state")
             columnspacing=0.8,
         )
         caption = fig.text(0.02, 0.925, "", fontsize=20, weight="bold", va="center", animated=True)
+        cue = fig.text(0.98, 0.925, "", fontsize=11, ha="right", va="center", animated=True)
         frame_network_axes(ax_net, extent, mode, has_cjk)
         # Blitting: axes, titles and legends are drawn once; each frame redraws the members, the
         # curves up to its day, the cursors and the caption over a copy of that background.
@@ -199,7 +207,8 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state")
                     "boxstyle": "round,pad=0.3",
                 }
             )
-            for artist in [*charts, *members, *cursors, caption]:
+            cue.set_text(lesson_caption(captions, snap.day))
+            for artist in [*charts, *members, *cursors, caption, cue]:
                 artist.set_animated(True)
                 fig.draw_artist(artist)
             frame = np.asarray(canvas.buffer_rgba())[:, :, :3].copy()

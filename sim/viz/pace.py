@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.lifecycle import Stage
-
 MIN_DAYS_PER_S, MAX_DAYS_PER_S, DEFAULT_DAYS_PER_S = 1, 30, 10
 TICK_S = 0.08  # shortest pause between ticks, so the browser gets a moment to show each picture
 MAX_TICK_S = 1.0  # at most this much time is turned into days by one tick
@@ -41,15 +39,16 @@ def advance(model, days: int, stop_at_stage: bool = False) -> str | None:
     """Step `model` up to `days` days; returns why it stopped early (or at the end), else None.
 
     Args:
-        model: a ClassroomModel (has step(), running, stage).
+        model: a ClassroomModel or a SplitRun (has step(), running, stage; a split run's stage
+            is both arms' stages, so it changes when either arm's does).
         days: days to step.
         stop_at_stage: stop right after a day on which the stage changed.
     """
     for _ in range(days):
         if not model.running:
             return FINISHED
-        before = Stage(int(model.stage))
+        before = model.stage
         model.step()
-        if stop_at_stage and Stage(int(model.stage)) != before:
+        if stop_at_stage and model.stage != before:
             return NEW_STAGE
     return None if model.running else FINISHED

@@ -51,14 +51,16 @@ def img_html(data: bytes, css_class: str, alt: str) -> str:
     return f'<img class="{css_class}" alt="{html.escape(alt)}" src="data:image/png;base64,{src}"/>'
 
 
-def network_figure(model, mode: str) -> Figure:
-    """The members' network coloured by `mode`, titled with the member count."""
+def network_figure(model, mode: str, prefix: str = "") -> Figure:
+    """The members' network coloured by `mode`, titled with the member count (after `prefix`,
+    the split view's arm letter)."""
     rc, has_cjk = font_rc()
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=NETWORK_SIZE_IN, dpi=DPI)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.93))
         n = draw_network(ax, model, mode, has_cjk)
-        ax.set_title(label("成员网络", "members' network", has_cjk) + f" · {n:,}", fontsize=11)
+        title = label("成员网络", "members' network", has_cjk) + f" · {n:,}"
+        ax.set_title(prefix + title, fontsize=11)
     return fig
 
 
@@ -155,6 +157,14 @@ def StageBanner(model):
                 unsafe_innerHTML=f"第 {note.day} 天 day {note.day}: {html.escape(note.why)}{switched}",
                 classes=["stage-note"],
             )
+        if getattr(model, "captions", None):
+            cue = model.captions[-1]
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"课程 lesson · 第 {cue.day} 天 day {cue.day}: "
+                f"{html.escape(cue.caption)}",
+                classes=["lesson-caption"],
+            )
         if not model.running:
             solara.HTML(
                 tag="div",
@@ -165,10 +175,10 @@ def StageBanner(model):
 
 
 @solara.component
-def NetworkView(model, mode: str):
+def NetworkView(model, mode: str, prefix: str = ""):
     """The members' network at their stable positions."""
     update_counter.get()
-    data = png_bytes(network_figure(model, mode))
+    data = png_bytes(network_figure(model, mode, prefix))
     solara.HTML(
         tag="div", unsafe_innerHTML=img_html(data, "view-img", "network"), classes=["network-view"]
     )

@@ -17,7 +17,10 @@ from functools import lru_cache
 from sim.cli import load_config
 from sim.config import SimConfig
 from sim.model import CommunityModel
+from sim.network import SocialGraph
+from sim.playbook import stage_config
 from sim.policies import referral as referral_policies
+from sim.policies import welcome as welcome_policies
 from sim.viz.events import EventBook
 from sim.viz.layout import GrowingLayout
 
@@ -37,6 +40,7 @@ def trainer_config(
     n_moderators: int | None = None,
     budget_per_day: float | None = None,
     seed: int | None = None,
+    welcome: str | None = None,
 ) -> SimConfig:
     """A scenario's config with the levers a trainer set (None keeps the scenario's value)."""
     changes = {
@@ -45,6 +49,7 @@ def trainer_config(
         "staff.n_moderators": n_moderators,
         "policy.acquisition.budget_per_day": budget_per_day,
         "seed": seed,
+        "policy.welcome.name": welcome,
     }
     return scenario_config(scenario).replace(**{k: v for k, v in changes.items() if v is not None})
 
@@ -85,6 +90,13 @@ LEVERS = (
         choices=tuple(referral_policies.POLICIES),
     ),
     Lever("n_moderators", "staff.n_moderators", "管理员", "moderators", 0, 5),
+    Lever(
+        "welcome",
+        "policy.welcome.name",
+        "新人欢迎",
+        "newcomer welcome",
+        choices=tuple(welcome_policies.POLICIES),
+    ),
     Lever(
         "budget_per_day",
         "policy.acquisition.budget_per_day",
@@ -143,7 +155,11 @@ class ClassroomModel(CommunityModel):
         n_moderators: moderators on the staff.
         budget_per_day: campaign budget per growth officer per day (yuan).
         seed: the run's seed.
+        welcome: newcomer welcome policy name (none, greet, greet_and_reply).
         cfg: a full config to use instead of the scenario and levers (the animation's re-run).
+        graph: a social graph to share with another arm of the same seed and network (the split
+            view's common random numbers, as sim/analysis/compare.py shares it between arms).
+        lesson: a lesson preset (sim/viz/lessons.py) whose cues play as the days pass.
     """
 
     def __init__(
@@ -154,22 +170,30 @@ class ClassroomModel(CommunityModel):
         n_moderators: int | None = None,
         budget_per_day: float | None = None,
         seed: int | None = None,
+        welcome: str | None = None,
         cfg: SimConfig | None = None,
+        graph: SocialGraph | None = None,
+        lesson=None,
     ):
         if cfg is None:
             cfg = trainer_config(
-                scenario_name, posts_per_week, referral, n_moderators, budget_per_day, seed
+                scenario_name, posts_per_week, referral, n_moderators, budget_per_day, seed, welcome
             )
-        super().__init__(cfg)
+        super().__init__(cfg, graph=graph)
+        self.start_cfg = cfg  # before any lesson's lever change: what a re-run starts from
         self.layout = GrowingLayout(self.graph.n, seed=cfg.seed)
         self.layout.update(self.table, self.graph)
         self.events = EventBook(seed=cfg.seed)
+        self.lesson = lesson
+        self.captions: list = []  # the lesson's cues played so far, in order
 
     def step(self) -> None:
-        """One day: the day runs, newcomers get a place in the layout."""
+        """One day: the lesson's cues of today play, the day runs, newcomers get a place in the
+        layout."""
         if self.day >= self.cfg.days:
             self.running = False
             return
+        self.play_cues()
         super().step()
         self.layout.update(self.table, self.graph)
         if self.day >= self.cfg.days:
@@ -178,3 +202,29 @@ class ClassroomModel(CommunityModel):
     def inject(self, kind: str):
         """Make event `kind` happen now; returns its EventRecord."""
         return self.events.inject(self, kind)
+
+    def set_levers(self, overrides: dict) -> None:
+        """Change levers ({config key: value}) from now to the end of the run.
+
+        Set as on the command line, a lever holds for the rest of the run: the playbook's later
+        switches of it are taken out (sim.playbook.pin_overrides), so "experts post once a week"
+        stays so at the next stage change. Policies and staff follow at once (as a fork's do).
+        """
+        base = self.base_cfg.replace(**overrides)
+        self.operate_under(
+            base, stage_config(base, self.stage, current=self.cfg.replace(**overrides))
+        )
+        self.note("levers", ", ".join(f"{k}={v}" for k, v in overrides.items()), overrides)
+
+    def play_cues(self) -> None:
+        """The lesson's cues of today: events injected, levers changed, captions noted in the run's
+        log."""
+        if self.lesson is None:
+            return
+        for cue in self.lesson.cues_on(self.day):
+            if cue.event:
+                self.inject(cue.event)
+            if cue.levers:
+                self.set_levers(self.lesson.overrides(cue))
+            self.captions.append(cue)
+            self.note("lesson", cue.caption, {"event": cue.event, "levers": cue.levers})

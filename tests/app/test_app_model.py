@@ -89,3 +89,17 @@ def test_a_class_run_stops_at_the_scenarios_last_day():
     for _ in range(8):
         model.step()
     assert model.day == 5 and model.running is False
+
+
+def test_the_split_view_runs_two_arms_on_one_graph_that_differ_only_in_the_lever():
+    from sim.viz.split import SplitRun, split_lever  # noqa: PLC0415
+
+    run = SplitRun("classroom", "welcome", ("greet", "none"))
+    greet, none = run.models
+    assert greet.graph is none.graph and greet.cfg.seed == none.cfg.seed
+    assert (greet.cfg.policy.welcome.name, none.cfg.policy.welcome.name) == ("greet", "none")
+    assert advance(run, 90) is None and run.day == greet.day == none.day == 90
+    greeted = [m.recorder.frame()["newcomers_greeted"].sum() for m in run.models]
+    assert greeted[0] > 0 and greeted[1] == 0
+    with pytest.raises(ValueError, match="seed"):
+        split_lever("seed")

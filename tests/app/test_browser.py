@@ -1,7 +1,7 @@
 """The trainer app in a real browser, at a projector's 1280 x 720: it renders offline and fits the
 screen, shows its levers' values, loads a scenario's own values, plays at a pace in days per
-second, explains a stage change, shows a spam wave's toxicity, exports a PNG and says when the run
-is over.
+second, explains a stage change, shows a spam wave's toxicity, exports a PNG, says when the run
+is over, plays a lesson preset's captions and runs two policies side by side on one seed.
 
 Headless Chromium from the system (Debian's `chromium`), driven by Playwright through its
 executable path; no browser is ever downloaded. The server listens on 127.0.0.1 only and serves
@@ -106,7 +106,8 @@ def within_viewport(page, selector: str, viewport: dict = VIEWPORT) -> None:
     assert right <= viewport["width"] + 1 and bottom <= viewport["height"] + 1, (
         f"{selector} does not fit a {viewport['width']} x {viewport['height']} screen: {box}"
     )
-    assert box["width"] > 200 and box["height"] > 200 or selector == ".stage-banner", box
+    banner = selector in (".stage-banner", ".split-banners")
+    assert box["width"] > 200 and box["height"] > 200 or banner, box
 
 
 def toxicity_height(page) -> int:
@@ -121,6 +122,33 @@ def toxicity_height(page) -> int:
     near = (np.abs(panel - np.array(TOXICITY_RGB)).sum(axis=2) < 60).any(axis=1)
     rows = np.flatnonzero(near)
     return int(rows.max() - rows.min()) if len(rows) else 0
+
+
+def arm_days(page) -> list[int]:
+    """The day each arm's banner shows in the split view."""
+    banners = page.locator(".arm-banner")
+    return [
+        int(re.search(r"day (\d+)", banners.nth(k).inner_text()).group(1))
+        for k in range(banners.count())
+    ]
+
+
+def panels_with_both_arms(page) -> int:
+    """KPI panels of the split view's charts in which both arms' line colours are drawn."""
+    from PIL import Image  # noqa: PLC0415
+
+    from sim.palette import ARM_COLOURS  # noqa: PLC0415
+
+    src = page.locator(".split-charts img").get_attribute("src")
+    img = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("RGB")
+    pixels = np.asarray(img).astype(int)
+    h, w = pixels.shape[:2]
+    rgbs = [np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)]) for c in ARM_COLOURS]
+    both = 0
+    for panel in (pixels[y : y + h // 2, x : x + w // 2] for y in (0, h // 2) for x in (0, w // 2)):
+        near = [(np.abs(panel - rgb).sum(axis=2) < 40).sum() for rgb in rgbs]
+        both += min(near) > 20
+    return both
 
 
 def play_for(page, seconds: float) -> float:
@@ -275,6 +303,48 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         page.get_by_role("button", name="Reset", exact=True).click()
         expect(banner).to_contain_text("day 0 ", timeout=60_000)
         expect(page.locator(".last-event")).to_have_count(0)
+
+        # A lesson preset plays its cues: the caption of the day shows in the banner.
+        page.get_by_role("button", name="▶ 载入课程 load lesson").click()
+        expect(banner).to_contain_text("day 0 ", timeout=60_000)
+        page.get_by_role("button", name="▶ Play").click()
+        expect(page.locator(".lesson-caption")).to_contain_text(
+            "two experts carry all the content", timeout=30_000
+        )
+        page.get_by_role("button", name="❚❚ Pause").click()
+        expect(page.locator(".side-panel")).to_contain_text("课程 lesson: 两位专家")
+        save_shot(page, tmp_path, "trainer_lesson.png")
+        page.get_by_role("button", name="导出运行 export run").click()
+        expect(page.locator(".export-path").last).to_contain_text("animation.gif", timeout=60_000)
+
+        # Two policies side by side: greet every newcomer against no greeting, on one seed.
+        expect(levers).to_contain_text("A: greet")
+        expect(levers).to_contain_text("B: none")
+        page.get_by_role("button", name="⇆ 对比 split view").click()
+        arms = page.locator(".arm-banner")
+        expect(arms).to_have_count(2, timeout=60_000)
+        expect(arms.nth(0)).to_contain_text("新人欢迎 newcomer welcome = greet")
+        expect(arms.nth(1)).to_contain_text("新人欢迎 newcomer welcome = none")
+        assert arm_days(page) == [0, 0]
+        page.get_by_role("button", name="Step 一天 day").click()
+        expect(arms.nth(1)).to_contain_text("day 1 ", timeout=30_000)
+        assert arm_days(page) == [1, 1]
+        for selector in (".split-banners", ".network-view img", ".split-charts img"):
+            within_viewport(page, selector)
+        page.get_by_role("button", name="▶ Play").click()
+        time.sleep(1.0)
+        d0, t0 = arm_days(page)[0], time.monotonic()
+        time.sleep(6)
+        pace_split = (arm_days(page)[0] - d0) / (time.monotonic() - t0)
+        page.get_by_role("button", name="❚❚ Pause").click()
+        time.sleep(1.0)
+        days = arm_days(page)
+        assert days[0] == days[1] and days[0] > 20, f"the arms did not advance together: {days}"
+        assert panels_with_both_arms(page) >= 3, "the split view's charts lack a line per arm"
+        print(f"split view (two arms) at speed 30: {pace_split:.1f} days/s")
+        save_shot(page, tmp_path, "trainer_split_view.png")
+        page.get_by_role("button", name="单个 single view").click()
+        expect(page.locator(".arm-banner")).to_have_count(0)
         browser.close()
 
     assert offsite == [], f"the page reached outside this computer: {offsite[:3]}"

@@ -130,3 +130,62 @@ def test_playbook_switches_and_injected_events_are_marked_on_their_days(staged_c
     marks = [(m.day, m.kind) for m in markers(model)]
     assert (grow_day, "playbook") in marks and (30, "event") in marks
     assert any(e["kind"] == "injected" and e["day"] == 30 for e in model.state.events_log)
+
+
+TINY_LESSON = """
+title: {zh: 小课, en: a tiny lesson}
+scenario: classroom
+seed: 2
+days: 12
+cues:
+  - day: 3
+    event: spam_wave
+    caption: {zh: 广告潮, en: a spam wave}
+  - day: 6
+    levers: {posts_per_week: 0}
+    caption: {zh: 专家停更, en: the experts stop posting}
+"""
+
+
+def test_a_lesson_renders_to_a_gif_with_its_cues_played(tmp_path):
+    lesson = tmp_path / "tiny.yaml"
+    lesson.write_text(TINY_LESSON, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["--lesson", str(lesson), "--out", str(out), "--every", "3", "--no-mp4"]) == 0
+    gif = Image.open(out / "animation.gif")
+    assert gif.n_frames == len(frame_days(12, 3))
+    from sim.viz.lessons import load_lesson  # noqa: PLC0415
+    from sim.viz.trainer import ClassroomModel  # noqa: PLC0415
+
+    model = ClassroomModel(cfg=load_lesson(lesson).cfg, lesson=load_lesson(lesson))
+    for _ in range(12):
+        model.step()
+    assert [c.en for c in model.captions] == ["a spam wave", "the experts stop posting"]
+    assert model.cfg.policy.content.posts_per_week == 0
+    assert model.recorder.frame()["toxicity"].iloc[4] > 0
+
+
+@pytest.mark.parametrize(
+    ("cue", "complaint"),
+    [
+        ("{day: 3, event: spamwave, caption: {zh: a, en: b}}", "unknown event 'spamwave'"),
+        ("{day: 30, event: spam_wave, caption: {zh: a, en: b}}", "between 0 and 11"),
+        ("{day: 3, levers: {moderatorz: 2}, caption: {zh: a, en: b}}", "unknown lever moderatorz"),
+        ("{day: 3, event: spam_wave, caption: only English}", "both languages"),
+    ],
+)
+def test_a_bad_lesson_is_refused_in_one_line(tmp_path, capsys, cue, complaint):
+    lesson = tmp_path / "bad.yaml"
+    lesson.write_text(f"title: {{zh: 坏, en: bad}}\nscenario: classroom\ndays: 12\ncues:\n  - {cue}\n")
+    assert main(["--lesson", str(lesson), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and complaint in err and "bad.yaml: cue 1" in err
+
+
+def test_every_lesson_preset_loads():
+    from sim.viz.lessons import lesson_names, load_lesson  # noqa: PLC0415
+
+    names = lesson_names()
+    assert {"stall_in_grow", "expert_burns_out", "fission_campaign"} <= set(names)
+    for name in names:
+        assert load_lesson(name).cues
