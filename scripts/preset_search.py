@@ -29,8 +29,7 @@ from sim.cli import load_config  # noqa: E402
 from sim.config import ConfigError  # noqa: E402
 from sim.lifecycle import Stage  # noqa: E402
 from sim.model import CommunityModel  # noqa: E402
-
-FIVE = [int(s) for s in (Stage.CREATE, Stage.GROW, Stage.ACTIVE, Stage.MATURE, Stage.EXPANSION)]
+from sim.validation.stages import entry_days, in_order  # noqa: E402
 
 
 def _value(text: str):
@@ -49,10 +48,7 @@ def measure(scenario: str, seed: int, overrides: dict) -> dict:
     df = model.recorder.frame()
     last = df.tail(28)
     members = last["members"].clip(lower=1).to_numpy(dtype=float)
-    entered = []
-    for s in df["stage"]:
-        if int(s) not in entered:
-            entered.append(int(s))
+    stage = df["stage"].to_numpy()
     t = model.table
     ever = t.joined_day >= 0
     return {
@@ -61,7 +57,7 @@ def measure(scenario: str, seed: int, overrides: dict) -> dict:
         "monthly_active": float((last["monthly_active"] / members).mean()),
         "silent_12w": float((last["silent_12w"] / members).mean()),
         "ever_posted": float((t.posts[ever] > 0).mean()) if ever.any() else 0.0,
-        "five_stages": entered[:5] == FIVE and Stage.DECLINE not in entered,
+        "five_stages": in_order(entry_days(stage)) and not (stage == Stage.DECLINE).any(),
         "payback_day": payback_day(df["day"], df["margin"], df["cost"]),
     }
 

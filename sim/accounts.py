@@ -106,9 +106,10 @@ def monthly_leave_rate(ts: pd.DataFrame, window: int = LEAVE_RATE_WINDOW_DAYS) -
     return float(recent["leaves"].sum()) / member_days * DAYS_PER_MONTH if member_days else float("nan")
 
 
-def expected_lifetime_months(ts: pd.DataFrame) -> float:
-    """1 / the monthly leave rate, at most LIFETIME_CAP_MONTHS (the cap also when nobody leaves)."""
-    rate = monthly_leave_rate(ts)
+def expected_lifetime_months(ts: pd.DataFrame, rate: float | None = None) -> float:
+    """1 / the monthly leave rate (`rate`, else computed), at most LIFETIME_CAP_MONTHS (the cap
+    also when nobody leaves)."""
+    rate = monthly_leave_rate(ts) if rate is None else rate
     if np.isnan(rate):
         return float("nan")
     return LIFETIME_CAP_MONTHS if rate <= 1.0 / LIFETIME_CAP_MONTHS else 1.0 / rate
@@ -120,7 +121,8 @@ def accounts(ts: pd.DataFrame) -> dict:
     margin = float(ts["margin"].sum())
     months = member_months(ts)
     per_member_month = margin / months if months else None
-    lifetime = expected_lifetime_months(ts)
+    leave_rate = monthly_leave_rate(ts)
+    lifetime = expected_lifetime_months(ts, leave_rate)
     ltv = per_member_month * lifetime if per_member_month is not None and not np.isnan(lifetime) else None
     cac = cac_by_channel(ts)
     dominant = dominant_cost(ts)
@@ -133,7 +135,7 @@ def accounts(ts: pd.DataFrame) -> dict:
         "payback_day": payback_day(ts["day"], ts["margin"], ts["cost"]),
         "cac_yuan": {k: _round(v) for k, v in cac.items()},
         "margin_per_member_month_yuan": _round(per_member_month),
-        "monthly_leave_rate_recent": None if np.isnan(monthly_leave_rate(ts)) else round(monthly_leave_rate(ts), 4),
+        "monthly_leave_rate_recent": None if np.isnan(leave_rate) else round(leave_rate, 4),
         "expected_lifetime_months": None if np.isnan(lifetime) else round(lifetime, 2),
         "ltv_yuan": _round(ltv),
         "ltv_to_cac": round(ltv / cac["blended"], 2) if ltv is not None and cac["blended"] else None,

@@ -279,6 +279,13 @@ class SimConfig:
         """A plain nested dict, for writing out."""
         return dataclasses.asdict(self)
 
+    def get(self, dotted: str) -> Any:
+        """The value at a dotted path, `cfg.get("staff.n_moderators")` (the reading side of `replace`)."""
+        node: Any = self
+        for part in dotted.split("."):
+            node = getattr(node, part)
+        return node
+
     def replace(self, **changes: Any) -> SimConfig:
         """A copy with dotted-path changes, validated: `cfg.replace(**{"policy.content.posts_per_week": 14})`.
 

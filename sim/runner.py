@@ -151,7 +151,7 @@ def summarise(cfg: SimConfig, ts: pd.DataFrame, stages: pd.DataFrame, timings: d
         "cost_per_retained_member_yuan": _ratio(cost_total, final["members"]),
         "revenue_total_yuan": round(revenue, 2),
         "arpu_per_month_yuan": _ratio(revenue * 30.0 / max(len(ts) - 1, 1), ts["members"][1:].mean()),
-        "roi": _ratio(float(ts["margin"].sum()) - cost_total, cost_total, digits=4),
+        "roi": round(accounts.roi(ts), 4) if cost_total else None,
         **accounts.accounts(ts),
         "reached_share": round(float(final["reached_share"]), 4),
         "stage_final": reached[-1].name,

@@ -38,11 +38,6 @@ def preset_config(preset: str, size: Size, seed: int, overrides: tuple[str, ...]
     return load_config([f"scenario={preset}", f"seed={seed}", *own, *QUIET_OUTPUT, *overrides])
 
 
-def default_config(size: Size, seed: int) -> SimConfig:
-    """The built-in default scenario (brand_community, stage-aware playbook)."""
-    return preset_config(DEFAULT_PRESET, size, seed)
-
-
 class RecordingModel(CommunityModel):
     """CommunityModel that also records posting after the first post and the dormant members."""
 

@@ -25,12 +25,17 @@ def entry_days(stage: np.ndarray) -> dict[Stage, int]:
     return {s: int(np.argmax(stage == s)) for s in ORDER if (stage == s).any()}
 
 
+def in_order(entry: dict[Stage, int]) -> bool:
+    """Whether the five healthy stages were all entered, one after another (`entry`: `entry_days`)."""
+    days = [entry.get(s) for s in ORDER]
+    return None not in days and all(a < b for a, b in zip(days, days[1:], strict=False))
+
+
 def stage_facts(run: PresetRun) -> dict[str, float]:
     """One run's stage entries and the joins around MATURE and EXPANSION entry (nan where not reached)."""
     stage, joins = run.frame["stage"].to_numpy(), run.frame["joins"].to_numpy(dtype=float)
     entry = entry_days(stage)
-    days = [entry.get(s) for s in ORDER]
-    out = {"in_order": float(None not in days and all(a < b for a, b in zip(days, days[1:], strict=False))),
+    out = {"in_order": float(in_order(entry)),
            "mature_day": float(entry.get(Stage.MATURE, math.nan)),
            "expansion_day": float(entry.get(Stage.EXPANSION, math.nan)),
            "mature_inflow_of_peak": math.nan, "expansion_joins_after": math.nan, "expansion_joins_before": math.nan}

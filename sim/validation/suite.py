@@ -220,20 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run the checks on this preset only (repeatable): {', '.join(PRESETS)}",
     )
     args = parser.parse_args(argv)
-    unknown = [k for k in args.only or [] if k not in CHECKS]
-    if unknown:
-        print(
-            f"community-sim-validate: unknown check {unknown[0]!r}; choose from {', '.join(CHECKS)}",
-            file=sys.stderr,
-        )
-        return 2
-    bad = [p for p in args.scenario or [] if p not in PRESETS]
-    if bad:
-        print(
-            f"community-sim-validate: unknown scenario {bad[0]!r}; choose from {', '.join(PRESETS)}",
-            file=sys.stderr,
-        )
-        return 2
+    for what, given, known in (("check", args.only, CHECKS), ("scenario", args.scenario, PRESETS)):
+        unknown = [k for k in given or [] if k not in known]
+        if unknown:
+            print(f"community-sim-validate: unknown {what} {unknown[0]!r}; choose from {', '.join(known)}",
+                  file=sys.stderr)
+            return 2
     if not planned(args.only, args.scenario):
         print("community-sim-validate: none of the chosen checks applies to the chosen scenarios", file=sys.stderr)
         return 2

@@ -54,14 +54,7 @@ def run_with_acquisition_stopped(cfg: SimConfig, stop_day: int) -> pd.DataFrame:
 
 def _stopped(cfg: SimConfig) -> bool:
     """True when `cfg` has every setting of NO_ACQUISITION."""
-    return all(_value(cfg, key) == value for key, value in NO_ACQUISITION.items())
-
-
-def _value(cfg: SimConfig, dotted: str):
-    node = cfg
-    for part in dotted.split("."):
-        node = getattr(node, part)
-    return node
+    return all(cfg.get(key) == value for key, value in NO_ACQUISITION.items())
 
 
 def _stop_acquisition(model: CommunityModel) -> None:

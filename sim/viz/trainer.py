@@ -110,21 +110,13 @@ LEVERS = (
 )
 
 
-def config_value(cfg: SimConfig, key: str):
-    """The value at a dotted config key, e.g. 'staff.n_moderators'."""
-    value = cfg
-    for part in key.split("."):
-        value = getattr(value, part)
-    return value
-
-
 def lever_values(scenario: str) -> dict:
     """The scenario's own values of every lever (what "as defined" loads), sliders' numbers as int
     where they are whole."""
     cfg = scenario_config(scenario)
     out = {}
     for lever in LEVERS:
-        value = config_value(cfg, lever.key)
+        value = cfg.get(lever.key)
         out[lever.name] = int(value) if isinstance(value, float) and value.is_integer() else value
     return out
 
