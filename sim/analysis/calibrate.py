@@ -1,18 +1,20 @@
-"""Calibration to a community's observed daily series with Optuna.
+"""Posterior calibration to a community's observed daily series.
 
-`community-sim-calibrate DATA.csv --param policy.referral.p_invite_per_day=0.01:0.1 [--param ...]
-[--set scenario=knowledge_circle ...] [--seeds 0 1 2] [--trials 40] [--out DIR]` searches the
-chosen parameters (dotted config keys with ranges) for the values whose simulated series, averaged
-over the seeds (common random numbers: every trial runs the same seeds), come closest to the data
-(sim/analysis/observed.py says what the CSV may hold). The loss is the mean over the observed
-columns of the root-mean-square error divided by the column's mean (so members and daily posts
-weigh alike). Uncertainty: the spread (mean, sd, min-max) of each parameter over the best trials
-(the best 10%, at least 3), i.e. the values the data cannot tell apart from the best. Verdict: the
-fitted community is run on with all outside acquisition stopped after the last observed day
-(sim/validation/sustain.py): self-sustaining or marketing-dependent. Writes fitted.json,
-trials.csv, fit.png and report.md, and marks the folder done last. Malformed data or arguments
-(both ends of every range, the seeds, the days the runs need, the output folder, all checked
-before anything runs or is written): one line on stderr and exit status 2.
+`community-sim-calibrate DATA.csv --param policy.acquisition.p_convert=0.005:0.05 [--param ...]
+[--set scenario=knowledge_circle ...] [--design 40] [--replicates 3] [--out DIR]` answers which
+values of the chosen parameters (dotted config keys; uniform priors on the ranges) are consistent
+with the data, and how sure that is (sim/analysis/posterior.py says how: an emulator of the
+simulator's summaries, the simulator's own noise measured from replicate seeds, emcee on top). It
+writes posterior.parquet (the draws), design.parquet (every run of the design), intervals
+(fitted.json, report.md/.html), a pairwise plot of the posterior (two parameters that trade off
+show as a ridge), a posterior predictive band over the observed series (the simulator rerun at
+posterior draws), and the verdict: the community at the posterior median run on with all outside
+acquisition stopped (sim/validation/sustain.py), self-sustaining or marketing-dependent.
+
+`--check K` instead asks whether those intervals are honest on this data layout: K synthetic truths
+from the prior, each fitted (sim/analysis/sbc.py); coverage of the 90% intervals per parameter and
+rank histograms. Malformed data or arguments (both ends of every range, the days the runs need,
+the output folder, all checked before anything runs or is written): one line on stderr, exit 2.
 """
 
 from __future__ import annotations
@@ -26,18 +28,18 @@ import matplotlib
 matplotlib.use("Agg")  # calibrations are written on headless machines
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import optuna  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.analysis import posterior as post  # noqa: E402
+from sim.analysis import sbc  # noqa: E402
 from sim.analysis.checks import check_at_least, check_out_folder, check_range, check_seeds  # noqa: E402
-from sim.analysis.observed import ObservedDataError, load_observed, simulated_series  # noqa: E402
+from sim.analysis.observed import ObservedDataError, load_observed  # noqa: E402
 from sim.analysis.optimise import Lever, parse_lever  # noqa: E402
+from sim.analysis.report import write_report  # noqa: E402
 from sim.cli import load_config  # noqa: E402
 from sim.config import ConfigError, SimConfig  # noqa: E402
 from sim.failures import CommandParser
-from sim.progress import Progress  # noqa: E402
-from sim.recorder import atomic_save, atomic_write_json, atomic_write_text, mark_done  # noqa: E402
-from sim.runner import run  # noqa: E402
+from sim.recorder import atomic_save, atomic_write_json, mark_done  # noqa: E402
 from sim.validation.sustain import (  # noqa: E402
     WINDOW_DAYS,
     run_with_acquisition_stopped,
@@ -46,77 +48,6 @@ from sim.validation.sustain import (  # noqa: E402
 )
 
 EXIT_BAD_INPUT = 2
-
-
-def fit_loss(observed: pd.DataFrame, simulated: pd.DataFrame) -> float:
-    """Mean over columns of RMSE / mean of the observed column."""
-    losses = []
-    for col in observed.columns.drop("day"):
-        obs, sim = observed[col].to_numpy(), simulated[col].to_numpy()
-        losses.append(np.sqrt(np.mean((sim - obs) ** 2)) / max(np.mean(obs), 1.0))
-    return float(np.mean(losses))
-
-
-def simulate(cfg: SimConfig, observed: pd.DataFrame, seeds) -> pd.DataFrame:
-    """Mean simulated series over `seeds` on the observed days."""
-    cols = list(observed.columns.drop("day"))
-    runs = [
-        simulated_series(run(cfg.replace(seed=s)).timeseries, observed["day"].to_numpy(), cols)
-        for s in seeds
-    ]
-    return pd.concat(runs).groupby("day", as_index=False).mean()
-
-
-def calibrate(
-    base: SimConfig,
-    observed: pd.DataFrame,
-    params: list[Lever],
-    seeds=(0, 1, 2),
-    trials: int = 40,
-    sampler_seed: int = 0,
-):
-    """Run the Optuna study; returns (study, fitted) where fitted maps each key to its summary."""
-    base = base.replace(
-        days=int(observed["day"].iloc[-1]), **{"output.plots": False, "output.csv": False}
-    )
-
-    def objective(trial) -> float:
-        values = {
-            p.key: (
-                trial.suggest_int(p.key, int(p.lo), int(p.hi))
-                if p.integer
-                else trial.suggest_float(p.key, p.lo, p.hi)
-            )
-            for p in params
-        }
-        return fit_loss(observed, simulate(base.replace(**values), observed, seeds))
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(
-        direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=sampler_seed, n_startup_trials=max(3, trials // 4)),
-    )
-    with Progress(trials, "calibrate", f"trials of {len(seeds)} run{'s' if len(seeds) > 1 else ''}") as progress:
-        study.optimize(objective, n_trials=trials, callbacks=[lambda *_: progress.advance()])
-    return study, summarise_fit(study, params)
-
-
-def summarise_fit(study, params: list[Lever]) -> dict[str, dict[str, float]]:
-    """Best value and the spread over the best 10% of trials (at least 3) for each parameter."""
-    done = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value)
-    top = done[: max(3, len(done) // 10)]
-    out = {}
-    for p in params:
-        v = np.array([t.params[p.key] for t in top], dtype=float)
-        out[p.key] = {
-            "best": float(study.best_params[p.key]),
-            "mean_top": float(v.mean()),
-            "sd_top": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
-            "low_top": float(v.min()),
-            "high_top": float(v.max()),
-            "n_top": len(v),
-        }
-    return out
 
 
 def sustainability(cfg: SimConfig, stop_day: int, seeds, days_after: int = 90) -> dict[str, object]:
@@ -139,55 +70,89 @@ def sustainability(cfg: SimConfig, stop_day: int, seeds, days_after: int = 90) -
     }
 
 
-def plot_fit(observed: pd.DataFrame, simulated: pd.DataFrame, path: Path) -> None:
-    """Observed (points) against the fitted simulation (line), one panel per column."""
+def plot_posterior(samples: np.ndarray, params: list[Lever], truth: dict[str, float] | None = None):
+    """Marginals on the diagonal, pairs below it (a ridge = values that trade off), the prior box as axes."""
+    d = len(params)
+    fig, axes = plt.subplots(d, d, figsize=(2.6 * d + 0.6, 2.6 * d + 0.4), squeeze=False)
+    for i, pi in enumerate(params):
+        for j, pj in enumerate(params):
+            ax = axes[i, j]
+            if j > i:
+                ax.axis("off")
+                continue
+            if i == j:
+                ax.hist(samples[:, i], bins=40, range=(pi.lo, pi.hi), color="C0")
+                lo, hi = np.quantile(samples[:, i], [0.05, 0.95])
+                ax.axvspan(lo, hi, color="C0", alpha=0.15, label="90% credible interval")
+                ax.set_yticks([])
+            else:
+                ax.hist2d(samples[:, j], samples[:, i], bins=40, range=[[pj.lo, pj.hi], [pi.lo, pi.hi]], cmap="Blues")
+                if truth:
+                    ax.plot(truth[pj.key], truth[pi.key], "r+", ms=12, mew=2)
+            if truth and i == j:
+                ax.axvline(truth[pi.key], color="r", lw=1.5, label="truth")
+            if i == d - 1:
+                ax.set_xlabel(pj.key, fontsize=8)
+            if j == 0 and i > 0:
+                ax.set_ylabel(pi.key, fontsize=8)
+            ax.tick_params(labelsize=7)
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    fig.suptitle("posterior (prior box = axes)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_predictive(observed: pd.DataFrame, runs: list[pd.DataFrame]):
+    """Observed (points) against the 5-95% band and median of runs at posterior draws."""
     cols = list(observed.columns.drop("day"))
     fig, axes = plt.subplots(len(cols), 1, figsize=(7, 2.4 * len(cols)), sharex=True, squeeze=False)
     for ax, col in zip(axes[:, 0], cols, strict=True):
+        values = np.array([r[col].to_numpy() for r in runs])
+        low, mid, high = np.quantile(values, [0.05, 0.5, 0.95], axis=0)
+        ax.fill_between(observed["day"], low, high, color="C0", alpha=0.25, label="90% posterior predictive band")
+        ax.plot(observed["day"], mid, "-", color="C0", lw=1, label="median")
         ax.plot(observed["day"], observed[col], ".", ms=3, color="k", label="observed")
-        ax.plot(
-            simulated["day"],
-            simulated[col],
-            "-",
-            color="C0",
-            label="fitted simulation (mean over seeds)",
-        )
         ax.set_ylabel(col)
     axes[0, 0].legend(fontsize=8)
     axes[-1, 0].set_xlabel("day")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
+
+
+def band_share(observed: pd.DataFrame, runs: list[pd.DataFrame]) -> dict[str, float]:
+    """Share of observed days inside the 90% predictive band, per column."""
+    out = {}
+    for col in observed.columns.drop("day"):
+        values = np.array([r[col].to_numpy() for r in runs])
+        low, high = np.quantile(values, [0.05, 0.95], axis=0)
+        obs = observed[col].to_numpy()
+        out[col] = float(np.mean((obs >= low) & (obs <= high)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `community-sim-calibrate`."""
-    parser = CommandParser(
-        prog="community-sim-calibrate", description=__doc__.split("\n\n")[0]
-    )
+    parser = CommandParser(prog="community-sim-calibrate", description=__doc__.split("\n\n")[0])
     parser.add_argument("data", help="CSV of the observed daily series")
-    parser.add_argument(
-        "--param",
-        action="append",
-        required=True,
-        metavar="KEY=LO:HI",
-        help="parameter to fit (repeat)",
-    )
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="OVERRIDE",
-        help="Hydra override of the base config",
-    )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--trials", type=int, default=40)
-    parser.add_argument(
-        "--verdict-days",
-        type=int,
-        default=90,
-        help="days run on without acquisition for the verdict",
-    )
+    parser.add_argument("--param", action="append", required=True, metavar="KEY=LO:HI",
+                        help="parameter to fit, uniform prior on LO:HI (repeat)")
+    parser.add_argument("--set", action="append", default=[], metavar="OVERRIDE",
+                        help="Hydra override of the base config")
+    parser.add_argument("--design", type=int, default=0,
+                        help="design points (default 15 per parameter, at least 30)")
+    parser.add_argument("--replicates", type=int, default=3,
+                        help="runs per design point, each on its own seed: the simulator's noise")
+    parser.add_argument("--first-seed", type=int, default=0, help="seed of the design's first run")
+    parser.add_argument("--blocks", type=int, default=4, help="blocks of days each column is summarised in")
+    parser.add_argument("--steps", type=int, default=1500, help="MCMC steps per walker (a third is burn-in)")
+    parser.add_argument("--walkers", type=int, default=32, help="MCMC walkers")
+    parser.add_argument("--predictive", type=int, default=20, help="runs at posterior draws for the predictive band")
+    parser.add_argument("--check", type=int, default=0, metavar="K",
+                        help="instead of fitting DATA: K synthetic truths from the prior, fitted on DATA's days "
+                             "and columns, to check the intervals' coverage (simulation-based calibration)")
+    parser.add_argument("--verdict-days", type=int, default=90,
+                        help="days run on without acquisition for the verdict")
+    parser.add_argument("--jobs", type=int, default=1, help="runs in parallel (processes)")
     parser.add_argument("--out", default="outputs/calibration")
     args = parser.parse_args(argv)
     try:
@@ -195,19 +160,29 @@ def main(argv: list[str] | None = None) -> None:
         params = [parse_lever(text) for text in args.param]
         for p in params:
             if p.choices:
-                raise ConfigError(
-                    f"--param {p.text}: write KEY=LO:HI (or KEY=LO:HI:int); choices cannot be fitted"
-                )
+                raise ConfigError(f"--param {p.text}: write KEY=LO:HI (or KEY=LO:HI:int); choices cannot be fitted")
+        keys = [p.key for p in params]
+        if len(set(keys)) < len(keys):
+            raise ConfigError(f"--param: {max(keys, key=keys.count)} is given twice")
         base = load_config(args.set)
         for p in params:  # a key that does not exist, or a range end the schema refuses, stops here
             check_range(base, f"--param {p.text}", p.key, p.lo, p.hi, p.integer)
-        check_at_least("--trials", args.trials)
-        check_seeds(base, "--seeds", args.seeds)
-        if (
-            args.verdict_days < 28
-        ):  # the verdict compares the last 4 weeks with the 4 before the stop
+        args.design = args.design or max(30, 15 * len(params))
+        check_at_least("--design", args.design, 10 * len(params))
+        check_at_least("--replicates", args.replicates, 2)
+        check_at_least("--blocks", args.blocks, 1)
+        check_at_least("--steps", args.steps, 300)
+        check_at_least("--walkers", args.walkers, 2 * len(params) + 2)
+        check_at_least("--predictive", args.predictive, 5)
+        check_at_least("--jobs", args.jobs)
+        check_seeds(base, "--first-seed", [args.first_seed, args.first_seed + args.design * args.replicates])
+        if args.check and args.check < 10:
+            raise ConfigError(f"--check {args.check}: need at least 10 truths for a coverage figure (50 resolve 80-98%)")
+        if args.verdict_days < 28:  # the verdict compares the last 4 weeks with the 4 before the stop
             raise ConfigError(f"--verdict-days = {args.verdict_days}: need at least 28")
         last = int(observed["day"].iloc[-1])
+        if last < 2:
+            raise ConfigError(f"{args.data}: the data end on day {last}; need at least 2 days after day 0")
         try:
             base.replace(days=max(last, WINDOW_DAYS) + args.verdict_days)  # the verdict's run is the longest
         except ConfigError as exc:
@@ -219,64 +194,125 @@ def main(argv: list[str] | None = None) -> None:
     except (ObservedDataError, ConfigError) as exc:
         print(f"community-sim-calibrate: {str(exc).replace('--lever', '--param')}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    out = write_calibration(base, observed, params, args)
-    fitted = json.loads((out / "fitted.json").read_text())
+    base = base.replace(days=int(observed["day"].iloc[-1]), **post.FAST_OUTPUT)
+    out = (write_check if args.check else write_calibration)(base, observed, params, args)
+    fitted = json.loads((out / ("check.json" if args.check else "fitted.json")).read_text())
+    if args.check:
+        for key, c in fitted["coverage"].items():
+            print(f"{key}: 90% intervals held the truth in {c['hits']} of {c['truths']} ({c['covered']:.0%}; "
+                  f"95% CI {c['ci_low']:.0%}-{c['ci_high']:.0%}); ranks uniform p = {c['uniform_p']:.2f}")
+        print(f"outputs: {out}")
+        return
     for key, s in fitted["parameters"].items():
-        print(
-            f"{key} = {s['best']:.4g}  (best {s['n_top']} trials: {s['mean_top']:.4g} ± {s['sd_top']:.2g}, "
-            f"{s['low_top']:.4g}-{s['high_top']:.4g})"
-        )
+        print(f"{key}: median {s['median']:.4g}, 90% credible interval {s['low']:.4g}-{s['high']:.4g} "
+              f"(prior {s['prior_low']:.4g}-{s['prior_high']:.4g})")
+    for pair, r in fitted["correlations"].items():
+        if abs(r) >= 0.5:
+            print(f"ridge: {pair} correlation {r:+.2f} (the data fix a combination, not each)")
     v = fitted["verdict"]
-    print(
-        f"loss {fitted['loss']:.4f} · verdict: {v['verdict']} (DAU ratio {v['sustain_ratio']:.2f} "
-        f"{v['days_after']} days after acquisition stops) · outputs: {out}"
-    )
+    print(f"emulator held-out R² {min(fitted['emulator_r2'].values()):.2f}-{max(fitted['emulator_r2'].values()):.2f} · "
+          f"verdict: {v['verdict']} (DAU ratio {v['sustain_ratio']:.2f} {v['days_after']} days after acquisition "
+          f"stops) · outputs: {out}")
+
+
+def prepare(base: SimConfig, observed: pd.DataFrame, params: list[Lever], args):
+    """The design, its emulator and the data layout (days, columns, blocks)."""
+    days = observed["day"].to_numpy()
+    columns = list(observed.columns.drop("day"))
+    blocks = post.block_edges(days, args.blocks)
+    design = post.build_design(base, params, days, columns, blocks, args.design, args.replicates,
+                               args.first_seed, 0, args.jobs)
+    return post.Calibrator.from_design(design), days, columns, blocks
+
+
+def emulator_table(calibrator) -> pd.DataFrame:
+    return pd.DataFrame({"summary": calibrator.design.names, "held-out R²": [f"{r:.3f}" for r in calibrator.r2]})
 
 
 def write_calibration(base: SimConfig, observed: pd.DataFrame, params: list[Lever], args) -> Path:
-    """Calibrate, then write fitted.json, trials.csv, fit.png and report.md; mark done last."""
+    """Fit, then write posterior.parquet, design.parquet, fitted.json, the plots and the report."""
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    study, fitted = calibrate(base, observed, params, args.seeds, args.trials)
-    best_cfg = base.replace(
-        days=int(observed["day"].iloc[-1]), **{k: s["best"] for k, s in fitted.items()}
-    )
-    simulated = simulate(best_cfg, observed, args.seeds)
-    verdict = sustainability(best_cfg, int(observed["day"].iloc[-1]), args.seeds, args.verdict_days)
+    calibrator, days, columns, blocks = prepare(base, observed, params, args)
+    summary = post.summarise(observed, columns, blocks)
+    posterior = calibrator.fit(summary, args.walkers, args.steps)
+    fitted = post.intervals(posterior.samples, params)
+    median = np.array([fitted[p.key]["median"] for p in params])
+    draws = posterior.samples[np.random.default_rng(0).choice(len(posterior.samples), args.predictive, replace=False)]
+    predictive_seed = args.first_seed + args.design * args.replicates  # past every design seed
+    runs = post.run_many([(post.config_at(base, params, t, predictive_seed + i),) for i, t in enumerate(draws)],
+                         days, columns, "calibrate: predictive", args.jobs)
+    verdict = sustainability(post.config_at(base, params, median, 0), int(days[-1]), [0, 1, 2], args.verdict_days)
     result = {
         "data": str(args.data),
-        "columns": list(observed.columns.drop("day")),
-        "seeds": list(args.seeds),
-        "trials": len(study.trials),
-        "loss": float(study.best_value),
+        "columns": columns,
+        "design": {"points": args.design, "replicates": args.replicates, "first_seed": args.first_seed},
         "parameters": fitted,
+        "correlations": post.correlations(posterior.samples, params),
+        "emulator_r2": dict(zip(calibrator.design.names, map(float, calibrator.r2), strict=True)),
+        "mcmc": {"walkers": args.walkers, "steps": args.steps, "acceptance": posterior.acceptance,
+                 "autocorrelation_steps": posterior.autocorr.tolist(), "draws": len(posterior.samples)},
+        "predictive_band_share": band_share(observed, runs),
         "verdict": verdict,
     }
-    trials = study.trials_dataframe(attrs=("number", "value", "params"))
-    atomic_save(out / "trials.csv", lambda p: trials.to_csv(p, index=False))
-    atomic_save(out / "fit.png", lambda p: plot_fit(observed, simulated, p))
+    atomic_save(out / "posterior.parquet",
+                lambda p: pd.DataFrame(posterior.samples, columns=[q.key for q in params]).to_parquet(p, index=False))
+    atomic_save(out / "design.parquet", lambda p: calibrator.design.frame().to_parquet(p, index=False))
+    table = pd.DataFrame([
+        {"parameter": k, "median": f"{s['median']:.4g}", "90% credible interval": f"{s['low']:.4g} - {s['high']:.4g}",
+         "sd": f"{s['sd']:.2g}", "prior": f"{s['prior_low']:.4g} - {s['prior_high']:.4g}"}
+        for k, s in fitted.items()])
+    ridge = [f"{pair}: posterior correlation {r:+.2f}" for pair, r in result["correlations"].items()]
+    write_report(
+        out, "Posterior calibration",
+        [f"Data: `{args.data}` ({len(observed)} days; {', '.join(columns)}), each column summarised as "
+         f"log(1 + mean) over {len(blocks)} blocks of days.",
+         f"Design: {args.design} Latin-hypercube points × {args.replicates} runs each (own seeds, from "
+         f"{args.first_seed}); Gaussian-process emulator, held-out R² {np.nanmin(calibrator.r2):.3f}-"
+         f"{np.nanmax(calibrator.r2):.3f} (5-fold); emcee {args.walkers} walkers × {args.steps} steps, "
+         f"acceptance {posterior.acceptance:.2f}, autocorrelation {np.max(posterior.autocorr):.0f} steps."],
+        table,
+        {"posterior": plot_posterior(posterior.samples, params), "predictive": plot_predictive(observed, runs)},
+        [*ridge,
+         "Observed days inside the 90% posterior predictive band: "
+         + ", ".join(f"{c} {v:.0%}" for c, v in result["predictive_band_share"].items()) + ".",
+         f"Verdict at the posterior median: **{verdict['verdict']}** (daily active users {verdict['days_after']} days "
+         f"after all outside acquisition stops / before: {verdict['sustain_ratio']:.2f}; threshold 0.5).",
+         "How honest are these intervals? `--check K` on the same data answers (docs/validation.md)."],
+        tables=[("Emulator, held out", emulator_table(calibrator))],
+    )
     atomic_write_json(out / "fitted.json", result)
-    lines = [
-        "# Calibration",
-        "",
-        f"Data: `{args.data}` ({len(observed)} days; {', '.join(result['columns'])}); "
-        f"{len(study.trials)} trials × seeds {list(args.seeds)}; loss {result['loss']:.4f}",
-        "",
-        "| parameter | best | mean of best trials | sd | range of best trials |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {k} | {s['best']:.4g} | {s['mean_top']:.4g} | {s['sd_top']:.2g} | {s['low_top']:.4g}-{s['high_top']:.4g} |"
-        for k, s in fitted.items()
-    ]
-    lines += [
-        "",
-        f"Verdict: **{verdict['verdict']}** (daily active users {verdict['days_after']} days after all outside "
-        f"acquisition stops / before: {verdict['sustain_ratio']:.2f}; threshold 0.5)",
-        "",
-        "![fit](fit.png)",
-    ]
-    atomic_write_text(out / "report.md", "\n".join(lines) + "\n")
+    mark_done(out)
+    return out
+
+
+def write_check(base: SimConfig, observed: pd.DataFrame, params: list[Lever], args) -> Path:
+    """Simulation-based calibration on the data's layout: check.csv, check.json, ranks.png, report."""
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    calibrator, days, columns, blocks = prepare(base, observed, params, args)
+    result = sbc.check(calibrator, base, days, columns, blocks, args.check, 0, args.walkers, args.steps, args.jobs)
+    coverage = result.coverage()
+    atomic_save(out / "check.csv", lambda p: result.table.to_csv(p, index=False))
+    table = pd.DataFrame([
+        {"parameter": k, "truths in their 90% interval": f"{c['hits']} of {c['truths']} ({c['covered']:.0%})",
+         "95% CI of that share": f"{c['ci_low']:.0%} - {c['ci_high']:.0%}",
+         "within 80-98%": "yes" if 0.80 <= c["covered"] <= 0.98 else "no",
+         "ranks uniform (χ² p)": f"{c['uniform_p']:.2f}"}
+        for k, c in coverage.items()])
+    write_report(
+        out, "Are the calibration's intervals honest? (simulation-based calibration)",
+        [f"{args.check} truths drawn from the prior, each run once on its own seed, summarised on the days and "
+         f"columns of `{args.data}` ({', '.join(columns)}) and fitted on one emulator ({args.design} points × "
+         f"{args.replicates} runs; held-out R² {np.nanmin(calibrator.r2):.3f}-{np.nanmax(calibrator.r2):.3f})."],
+        table, {"ranks": sbc.plot_ranks(result)},
+        ["An honest fit puts the truth's rank anywhere among the posterior draws with equal chance (a flat "
+         "histogram). A hump in the middle means intervals too wide; a U means too narrow (overconfident); a "
+         "slope means a bias.", "Acceptance band: 80-98% of truths inside their 90% interval, per parameter."],
+    )
+    atomic_write_json(out / "check.json", {"truths": args.check, "coverage": coverage,
+                                           "design": {"points": args.design, "replicates": args.replicates},
+                                           "emulator_r2_min": float(np.nanmin(calibrator.r2))})
     mark_done(out)
     return out
 

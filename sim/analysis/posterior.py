@@ -33,6 +33,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from scipy.linalg import solve_triangular
 from scipy.stats import qmc
+from sklearn.covariance import LedoitWolf
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
@@ -254,7 +255,7 @@ posterior overconfident). The mean over
         self.spread = Emulator(design.lo, design.hi, seed).fit(design.theta, np.log(sd))
         resid = design.summaries - design.summaries.mean(axis=1, keepdims=True)
         std = (resid / sd[:, None, :]).reshape(n * r, k) * np.sqrt(r / (r - 1))
-        cov = std.T @ std / len(std)
+        cov = LedoitWolf(assume_centered=True).fit(std).covariance_
         d = np.sqrt(np.diag(cov))
         self.correlation = cov / np.outer(d, d) + 1e-6 * np.eye(k)
 
@@ -344,7 +345,7 @@ class Calibrator:
         noise = Noise(design, seed)
         predicted = held_out(design.theta, mean, design.lo, design.hi, folds, seed)
         resid = mean - predicted
-        error = resid.T @ resid / len(resid) + 1e-8 * np.eye(mean.shape[1])
+        error = LedoitWolf(assume_centered=True).fit(resid).covariance_ + 1e-8 * np.eye(mean.shape[1])
         likelihood = Likelihood(emulator, noise, error, design.lo, design.hi)
         return cls(design, emulator, likelihood, r_squared(mean, predicted))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sim import checkpoint, forks
-from sim.analysis import calibrate, compare, optimise, sensitivity
+from sim.analysis import calibrate, compare, optimise, posterior, sensitivity
 from sim.cli import config_dir, load_config
 from sim.cli.overrides import check_composed_resolvers, check_overrides
 from sim.config import ConfigError
@@ -48,7 +48,7 @@ def no_runs(monkeypatch):
     def ran(*args, **kwargs):
         raise AssertionError("a run started before the input was refused")
 
-    for module in (optimise, sensitivity, calibrate, compare, forks):
+    for module in (optimise, sensitivity, posterior, compare, forks):
         monkeypatch.setattr(module, "run", ran)
 
 
@@ -130,7 +130,7 @@ def test_calibration_seeds_and_verdict_days_are_checked_before_anything_is_creat
     data = tmp_path / "observed.csv"
     data.write_text("day,members\n0,3\n1,4\n99990,5\n")
     base = [str(data), "--param", "policy.acquisition.p_convert=0.001:0.05", "--out", str(tmp_path / "out")]
-    refused_command(calibrate.main, [*base, "--seeds", "0", "-1"], capsys, "--seeds", "seed = -1")
+    refused_command(calibrate.main, [*base, "--first-seed", "-1"], capsys, "--first-seed", "seed = -1")
     refused_command(calibrate.main, base, capsys, "--verdict-days 90", "day 99990")
     refused_command(calibrate.main, [base[0], "--param", "staff.n_experts=1:3", *base[3:]], capsys,
                     "--param staff.n_experts=1:3", ":int")
