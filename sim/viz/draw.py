@@ -39,6 +39,7 @@ ENGAGEMENT_TIERS = (
     (0.0, "#a6cee3", "边缘", "casual"),
 )
 TIER_COLOURS = ("#9e9e9e", "#41ab5d", "#2171b5", "#cb181d")  # newcomer, regular, core, VIP
+CORE_SIZE, CORE_EDGE = 26, "#222222"  # the core's dots: larger, outlined (a drawing choice)
 COLOUR_MODES = ("state", "channel", "engagement", "tier")
 KPI_PANELS = ("members", "active_share", "content", "churn", "cost", "toxicity")
 # The four a class follows on a projector: growth and where it comes from, how many are really
@@ -108,37 +109,54 @@ def legend_handles(mode: str, has_cjk: bool) -> list[Line2D]:
         items = [(STATE_COLOURS[k], label(*STATE_NAMES[k], has_cjk)) for k in STATE_COLOURS]
     else:
         items = [(c, label(zh, en, has_cjk)) for c, zh, en in CHANNEL_STYLE.values()]
-    return [
+    handles = [
         Line2D([], [], marker="o", ls="", color=c, label=text, markersize=6) for c, text in items
     ]
+    core = label("核心/VIP", "core/VIP", has_cjk)
+    outline = {"markerfacecolor": "white", "markeredgecolor": CORE_EDGE}
+    return [*handles, Line2D([], [], marker="o", ls="", label=core, markersize=8, **outline)]
+
+
+def core_rows(table, rows: np.ndarray) -> np.ndarray:
+    """Which of `rows` are the community's core (核心成员 and VIP tiers), when the table keeps tiers."""
+    if not hasattr(table, "tier"):
+        return np.zeros(len(rows), dtype=bool)
+    return np.asarray(table.tier[rows]) >= population.Tier.CORE
 
 
 def draw_members(ax, model, mode: str = "channel") -> list:
     """Draw today's members at their layout positions and the ties among them; returns the artists.
 
-    Active members are drawn larger and opaque, the others faded, so a quiet community looks quiet.
+    Active members are drawn larger and opaque, the others faded, so a quiet community looks quiet;
+    the core (核心成员 and VIP) are drawn larger still, outlined in black, on top.
     """
     table, layout = model.table, model.layout
     rows = np.flatnonzero(table.is_member & layout.placed)
     segments = tie_segments(layout, model.graph, table.is_member, getattr(model, "ties", None))
     artists = [
         ax.add_collection(
-            LineCollection(segments, colors="#555555", linewidths=0.3, alpha=0.25, zorder=1),
+            LineCollection(segments, colors="#555555", linewidths=0.3, alpha=0.2, zorder=1),
             autolim=False,
         )
     ]
-    active = table.active[rows]
+    active = np.asarray(table.active[rows], dtype=bool)
+    core = core_rows(table, rows)
     colours = member_colours(model, rows, mode)
-    for is_active, alpha, size in ((False, 0.35, 9), (True, 1.0, 16)):
-        pick = active == is_active
+    layers = (
+        (~active & ~core, 0.5, 9, 0.0),
+        (active & ~core, 1.0, 16, 0.0),
+        (core, 1.0, CORE_SIZE, 0.5),
+    )
+    for pick, alpha, size, edge in layers:
         artists.append(
             ax.scatter(
                 *layout.pos[rows[pick]].T,
                 c=list(colours[pick]),
                 s=size,
                 alpha=alpha,
-                lw=0,
-                zorder=2,
+                lw=edge,
+                edgecolors=CORE_EDGE if edge else "face",
+                zorder=3 if edge else 2,
             )
         )
     return artists
