@@ -384,7 +384,7 @@ def Page():
                     disabled=not run.running,
                 )
                 solara.Button(
-                    say("→ 下一阶段", "→ next stage"),
+                    say("→ 下一阶段", "→ next stage", "→ 下一阶段 next stage"),
                     on_click=run_to_next_stage,
                     small=True,
                     disabled=playing.value or not run.running,

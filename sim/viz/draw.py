@@ -28,7 +28,7 @@ from sim.palette import (
 )
 from sim.viz.events import LABELS
 from sim.viz.lang import BOTH, EN, pick, stage_text
-from sim.viz.layout import tie_segments
+from sim.viz.layout import tie_ends
 
 CHANNEL_STYLE = {  # colour, Chinese, English (the dashboard's channel names), from sim/palette.py
     channel: (CHANNEL_COLOURS[channel], zh, en) for channel, (zh, en) in CHANNEL_NAMES.items()
@@ -134,12 +134,16 @@ def draw_members(ax, model, mode: str = "channel") -> list:
     """
     table, layout = model.table, model.layout
     rows = np.flatnonzero(table.is_member & layout.placed)
-    segments = tie_segments(layout, model.graph, table.is_member, getattr(model, "ties", None))
+    src, dst = tie_ends(layout, model.graph, table.is_member, getattr(model, "ties", None))
+    segments = np.stack([layout.pos[src], layout.pos[dst]], axis=1).reshape(-1, 2, 2)
+    # Ties within a chat group drawn as before, ties between groups faint: the groups stand out.
+    within = layout.placed_group[src] == layout.placed_group[dst]
     artists = [
         ax.add_collection(
-            LineCollection(segments, colors="#555555", linewidths=0.3, alpha=0.2, zorder=1),
+            LineCollection(segments[keep], colors="#555555", linewidths=0.3, alpha=a, zorder=1),
             autolim=False,
         )
+        for keep, a in ((within, 0.25), (~within, 0.06))
     ]
     active = np.asarray(table.active[rows], dtype=bool)
     core = core_rows(table, rows)

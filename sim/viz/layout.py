@@ -144,6 +144,20 @@ def member_ties(
     return src, dst
 
 
+def tie_ends(
+    layout: GrowingLayout, graph, is_member: np.ndarray, ties=None, max_ties: int = 20_000
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ties among placed members as (rows, friends): the social graph's (at most `max_ties`) and
+    those formed inside the community (`ties`, anything with `edges() -> (a, b)`)."""
+    shown = is_member & layout.placed
+    src, dst = member_ties(graph, shown, max_ties)
+    if ties is not None:
+        a, b = ties.edges()
+        keep = shown[a] & shown[b]
+        src, dst = np.concatenate([src, a[keep]]), np.concatenate([dst, b[keep]])
+    return src, dst
+
+
 def tie_segments(
     layout: GrowingLayout, graph, is_member: np.ndarray, ties=None, max_ties: int = 20_000
 ) -> np.ndarray:
@@ -154,10 +168,5 @@ def tie_segments(
         ties: optional ties formed inside the community (anything with `edges() -> (a, b)`).
         max_ties: at most this many ties of the social graph are drawn.
     """
-    shown = is_member & layout.placed
-    src, dst = member_ties(graph, shown, max_ties)
-    if ties is not None:
-        a, b = ties.edges()
-        keep = shown[a] & shown[b]
-        src, dst = np.concatenate([src, a[keep]]), np.concatenate([dst, b[keep]])
+    src, dst = tie_ends(layout, graph, is_member, ties, max_ties)
     return np.stack([layout.pos[src], layout.pos[dst]], axis=1).reshape(-1, 2, 2)

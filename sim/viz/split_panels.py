@@ -103,7 +103,10 @@ def SplitControls(scenario, levers, split, stop_playing, lang: str = BOTH):
     ArmValue(lever, b, lambda v: values.set((values.value[0], v)), "B")
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
         solara.Button(
-            pick("⇆ 对比", "⇆ split view", lang), on_click=start, color="primary", small=True
+            pick("⇆ 对比", "⇆ split view", lang, both="⇆ 对比 split view"),
+            on_click=start,
+            color="primary",
+            small=True,
         )
         if split.value is not None:
             solara.Button(
