@@ -92,3 +92,26 @@ def test_group_discs_never_overlap():
     gaps = np.hypot(*(centres[:, None] - centres[None]).transpose(2, 0, 1))
     np.fill_diagonal(gaps, np.inf)
     assert gaps.min() > 2 * CLUSTER_RADIUS
+
+
+def test_the_core_is_drawn_larger_and_outlined_on_top(referral_model):
+    from matplotlib.collections import PathCollection  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    from sim.population import Tier  # noqa: PLC0415
+    from sim.viz.draw import CORE_SIZE, draw_members  # noqa: PLC0415
+    from sim.viz.frames import Snapshot  # noqa: PLC0415
+
+    stand_in = Snapshot.of(referral_model).as_model(referral_model.layout)
+    members = np.flatnonzero(stand_in.table.is_member)
+    stand_in.table.tier = np.zeros_like(stand_in.table.tier)
+    stand_in.table.tier[members[:7]] = Tier.CORE
+    stand_in.table.tier[members[7:10]] = Tier.VIP
+    ax = Figure().add_subplot()
+    *_, core = draw_members(ax, stand_in, "state")
+    assert len(core.get_offsets()) == 10
+    assert set(core.get_sizes()) == {CORE_SIZE} and core.get_linewidths()[0] > 0
+    dots = [a for a in ax.collections if isinstance(a, PathCollection) and a is not core]
+    others = [a for a in dots if len(a.get_offsets())]
+    assert others
+    assert all(max(a.get_sizes()) < CORE_SIZE for a in others)
