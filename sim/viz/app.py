@@ -26,7 +26,7 @@ import solara
 from mesa.visualization.utils import force_update, update_counter
 
 from sim.cli import config_dir, group_options
-from sim.viz.draw import colour_modes
+from sim.viz.draw import MODE_NAMES, colour_modes
 from sim.viz.events import LABELS
 from sim.viz.export import export_run
 from sim.viz.lang import BOTH, LANGS, day_text, pick_text
@@ -449,7 +449,9 @@ def Page():
                 StageBanner(m, t)
                 with solara.Div(classes=["views"]):
                     with solara.Column(gap="0px", style={"min-height": "0", "height": "100%"}):
-                        solara.ToggleButtonsSingle(value=mode, values=colour_modes(m), dense=True)
+                        with solara.ToggleButtonsSingle(value=mode, dense=True):
+                            for colouring in colour_modes(m):
+                                solara.Button(say(*MODE_NAMES[colouring]), value=colouring)
                         NetworkView(m, mode.value, lang=t)
                     KpiCharts(m, t)
         if presenter.value:

@@ -42,6 +42,12 @@ ENGAGEMENT_TIERS = (
 TIER_COLOURS = ("#9e9e9e", "#41ab5d", "#2171b5", "#cb181d")  # newcomer, regular, core, VIP
 CORE_SIZE, CORE_EDGE = 26, "#222222"  # the core's dots: larger, outlined (a drawing choice)
 COLOUR_MODES = ("state", "channel", "engagement", "tier")
+MODE_NAMES = {  # the colourings' names on the app's toggle
+    "state": ("状态", "state"),
+    "channel": ("来源", "channel"),
+    "engagement": ("参与度", "engagement"),
+    "tier": ("分层", "tier"),
+}
 KPI_PANELS = ("members", "active_share", "content", "churn", "cost", "toxicity")
 # The four a class follows on a projector: growth and where it comes from, how many are really
 # there, who writes (members taking over from experts marks 成熟期), and what a spam wave does.
