@@ -4,10 +4,9 @@ The run is simulated again from its own config (RUN_DIR/config.yaml; same seed, 
 same community), keeping a snapshot every `--every` days and one at the end of each stage's first
 spell. The animation shows the growing network next to the members and active-share curves with
 a moving cursor, the stage as a caption in Chinese and English (`--lang zh` or `--lang en` for
-one language), and markers for events and
-playbook switches (运营打法, when the run's playbook changes policies with the stage); events
-can be injected into the re-run with `--event DAY:KIND` (e.g. `--event 60:offline_event`), which
-then of course changes the community from that day on. The storyboard has one panel per stage
+one language), and markers for events and playbook switches (运营打法, when the run's playbook
+changes policies with the stage); events can be injected into the re-run with `--event DAY:KIND`
+(e.g. `--event 60:offline_event`), which then of course changes the community from that day on. The storyboard has one panel per stage
 reached, for slides. Outputs go into RUN_DIR (or `--out`): animation.gif, animation.mp4,
 storyboard.png, each written under a temporary name and renamed when complete.
 """
