@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.names import parameter_name
+from sim.analysis.names import labelled, parameter_name
 from sim.analysis.outcome import OutcomeError, parse_outcome
+from sim.analysis.report import fmt
 from sim.failures import CommandParser
 from sim.recorder import atomic_save, atomic_write_json
 
@@ -54,6 +55,7 @@ class Discovery:
     chosen: int
     why: str  # how the box was chosen, for the report
     x: pd.DataFrame  # the levers of every run, as peeled
+    threshold: float = 0.8  # the least density asked of the chosen box
 
     def restricted(self, i: int) -> list[str]:
         """The inputs peel `i` restricts, in the order given."""
@@ -163,7 +165,7 @@ def discover(summary: pd.DataFrame, outcome: str, inputs: list[str] | None = Non
         raise ValueError(f"--box {box}: the trajectory has boxes 0 to {len(trajectory) - 1}")
     chosen, why = (box, "chosen with --box") if box is not None else choose(trajectory, threshold)
     return Discovery(outcome, inputs, len(y), int(y.sum()), trajectory, list(found.box_lims),
-                     engine.box_init, found.p_values, chosen, why, x)
+                     engine.box_init, found.p_values, chosen, why, x, threshold)
 
 
 def limits_of(d: Discovery, i: int | None = None) -> pd.DataFrame:
@@ -181,6 +183,12 @@ def limits_of(d: Discovery, i: int | None = None) -> pd.DataFrame:
                      "qp_upper": _p_value(qp[1]) if hi < full_hi else None})
     return pd.DataFrame(rows, columns=["key", "name", "lower", "upper", "full_lower", "full_upper",
                                        "qp_lower", "qp_upper"])
+
+
+def lever_value(value: float) -> str:
+    """A lever's limit as text: whole numbers (moderators, a grid's budgets) without decimals."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else fmt(value)
 
 
 def _p_value(value) -> float | None:
@@ -252,7 +260,8 @@ def main(argv: list[str] | None = None) -> None:
           f"{stats['density']:.2f} · mass {stats['mass']:.2f} · {int(stats['n'])} runs in the box, "
           f"{int(stats['k'])} of them meet the outcome")
     for r in limits_of(d).itertuples():
-        print(f"  {r.name} [{r.key}]: {r.lower:g} – {r.upper:g} (swept {r.full_lower:g} – {r.full_upper:g})")
+        print(f"  {labelled(r.key)}: {lever_value(r.lower)} – {lever_value(r.upper)} "
+              f"(swept {lever_value(r.full_lower)} – {lever_value(r.full_upper)})")
     for path in paths:
         print(f"  {path}")
 

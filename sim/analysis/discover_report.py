@@ -18,9 +18,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis.discover import Discovery, limits_of  # noqa: E402
-from sim.analysis.names import parameter_name  # noqa: E402
-from sim.analysis.report import fmt, font_rc, write_report  # noqa: E402
+from sim.analysis.discover import Discovery, lever_value, limits_of  # noqa: E402
+from sim.analysis.names import labelled, parameter_name  # noqa: E402
+from sim.analysis.report import font_rc, write_report  # noqa: E402
 
 
 def plot_peeling(d: Discovery):
@@ -33,10 +33,13 @@ def plot_peeling(d: Discovery):
                       s=28, edgecolors="black", linewidths=0.3)
     bar = fig.colorbar(dots, ax=ax, ticks=np.arange(t["res_dim"].min(), t["res_dim"].max() + 1))
     bar.set_label("levers restricted")
+    ax.axhline(d.threshold, color="grey", linestyle="--", linewidth=1)
+    ax.annotate(f"threshold {d.threshold:.2f}", (0.0, d.threshold), xytext=(2, 3), textcoords="offset points",
+                color="grey", fontsize=8)
     chosen = t.loc[d.chosen]
     ax.scatter([chosen["coverage"]], [chosen["density"]], s=220, facecolors="none", edgecolors="red", linewidths=2)
     ax.annotate(f"box {d.chosen}: coverage {chosen['coverage']:.2f}, density {chosen['density']:.2f}",
-                (chosen["coverage"], chosen["density"]), xytext=(-10, 12), textcoords="offset points",
+                (chosen["coverage"], chosen["density"]), xytext=(-14, -16), textcoords="offset points",
                 ha="right", color="red", fontsize=9)
     ax.set_xlabel("coverage: share of all runs meeting the outcome that the box holds")
     ax.set_ylabel("density: share of the box's runs meeting the outcome")
@@ -62,12 +65,13 @@ def plot_limits(d: Discovery, x: pd.DataFrame | None = None):
             lo, hi = (r.lower - r.full_lower) / span, (r.upper - r.full_lower) / span
             ax.barh(row, 1.0, left=0.0, height=0.5, color="#e6e6e6")
             ax.barh(row, max(hi - lo, 0.01), left=lo - (0.005 if hi == lo else 0), height=0.5, color="#2b6cb0")
-            ax.text(lo, row + 0.32, fmt(r.lower), ha="center", fontsize=8)
-            ax.text(hi, row - 0.45, fmt(r.upper), ha="center", fontsize=8)
+            # both ends under the bar (the axis is inverted: larger y is lower down)
+            ax.text(lo, row + 0.3, lever_value(r.lower), ha="right", va="top", fontsize=8)
+            ax.text(hi, row + 0.3, lever_value(r.upper), ha="left", va="top", fontsize=8)
             if x is not None and x[r.key].nunique() <= 12:  # a grid's values, to read the box against
                 ticks = (np.sort(x[r.key].unique()) - r.full_lower) / span
                 ax.plot(ticks, [row] * len(ticks), "|", color="black", markersize=12)
-        ax.set_yticks(range(len(lim)), [f"{parameter_name(k, chinese=has_cjk)}\n[{k}]" for k in lim["key"]],
+        ax.set_yticks(range(len(lim)), [_two_lines(k, has_cjk) for k in lim["key"]],
                       fontsize=8)
         ax.set_xlim(-0.05, 1.05)
         ax.set_xticks([0, 1], ["lowest swept", "highest swept"])
@@ -76,6 +80,11 @@ def plot_limits(d: Discovery, x: pd.DataFrame | None = None):
         ax.set_title(f"box {d.chosen}: coverage {stats['coverage']:.2f}, density {stats['density']:.2f}, "
                      f"{int(stats['n'])} runs")
     return fig
+
+
+def _two_lines(key: str, chinese: bool) -> str:
+    name = parameter_name(key, chinese=chinese)
+    return key if name == key else f"{name}\n[{key}]"
 
 
 def answer_lines(d: Discovery) -> list[str]:
@@ -88,8 +97,8 @@ def answer_lines(d: Discovery) -> list[str]:
     if lim.empty:
         lines.append("The box restricts no lever: the outcome is about as likely everywhere in the sweep.")
     for r in lim.itertuples():
-        lines.append(f"{r.name} [{r.key}]: {fmt(r.lower)} – {fmt(r.upper)} (swept {fmt(r.full_lower)} – "
-                     f"{fmt(r.full_upper)})")
+        lines.append(f"{labelled(r.key)}: {lever_value(r.lower)} – {lever_value(r.upper)} "
+                     f"(swept {lever_value(r.full_lower)} – {lever_value(r.full_upper)})")
     return lines
 
 
@@ -101,8 +110,8 @@ def limits_text_table(d: Discovery) -> pd.DataFrame:
         return "" if v is None or pd.isna(v) else f"{v:.2g}"
 
     return pd.DataFrame({"lever": lim["name"], "key": lim["key"],
-                         "box range": [f"{fmt(a)} – {fmt(b)}" for a, b in zip(lim["lower"], lim["upper"], strict=True)],
-                         "swept range": [f"{fmt(a)} – {fmt(b)}"
+                         "box range": [f"{lever_value(a)} – {lever_value(b)}" for a, b in zip(lim["lower"], lim["upper"], strict=True)],
+                         "swept range": [f"{lever_value(a)} – {lever_value(b)}"
                                          for a, b in zip(lim["full_lower"], lim["full_upper"], strict=True)],
                          "quasi-p (lower, upper)": [f"{qp(a)}, {qp(b)}".strip(", ")
                                                     for a, b in zip(lim["qp_lower"], lim["qp_upper"], strict=True)]})
@@ -120,7 +129,7 @@ def peels_text_table(d: Discovery) -> pd.DataFrame:
 
 def write(out: Path, d: Discovery, source: str, x: pd.DataFrame | None = None) -> list[Path]:
     """report.md (+ peeling.png, box_limits.png) and report.html into `out`; returns their paths."""
-    names = "; ".join(f"{parameter_name(k)} [{k}]" for k in d.inputs)
+    names = "; ".join(labelled(k) for k in d.inputs)
     intro = [f"Scenario discovery with PRIM (EMA Workbench) on {d.n_runs} runs of {source}: which ranges of "
              f"the levers make the outcome `{d.outcome}` likely. Levers peeled: {names}."]
     notes = ["Coverage: the share of all runs meeting the outcome that lie in the box. Density: the share of "
