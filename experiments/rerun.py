@@ -223,7 +223,7 @@ def discovery_box(report: Path) -> str:
     near = boxes[(boxes["id"] - box["box"]).abs() <= 2]
     trade = pd.DataFrame({"box": near["id"].astype(str), "coverage": near["coverage"].map("{:.2f}".format),
                           "density": near["density"].map("{:.2f}".format), "runs": near["n"].astype(str),
-                          "levers restricted": near["restricted"].fillna("").astype(str)})
+                          "levers restricted": near["restricted"].fillna("").astype(str).str.replace(" ", ", ")})
     return (head + "\n\n" + markdown_table(levers) + "\n\nThe boxes around it on the peeling trajectory:\n\n"
             + markdown_table(trade))
 
