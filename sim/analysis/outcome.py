@@ -105,15 +105,7 @@ class _Reader:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return -self.value(node.operand)
         if isinstance(node, ast.Compare):
-            out, left = None, self.value(node.left)
-            for op, right_node in zip(node.ops, node.comparators, strict=True):
-                if type(op) not in _COMPARE:
-                    raise OutcomeError(f"comparison {type(op).__name__} not allowed; use < <= > >= == !=")
-                right = self.value(right_node)
-                part = _as_series(_COMPARE[type(op)](left, right), self.summary.index)
-                out = part if out is None else out & part
-                left = right
-            return out
+            return self.compare(node)
         if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
             return _ARITHMETIC[type(node.op)](self.value(node.left), self.value(node.right))
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float | str) \
@@ -124,6 +116,35 @@ class _Reader:
             return self.name(name)
         raise OutcomeError(f"`{ast.unparse(node)}` is not allowed in an outcome: use column names, numbers, "
                            "comparisons, and/or/not and the predicates " + ", ".join(PREDICATES))
+
+    def compare(self, node: ast.Compare) -> pd.Series:
+        """A comparison, chained or not; a stage name compared with a text column (stage_final) is
+        its name there, its code elsewhere."""
+        nodes = [node.left, *node.comparators]
+        values = [self.value(n) for n in nodes]
+        for i, n in enumerate(nodes):
+            stage = self.stage_constant(n)
+            others = values[max(i - 1, 0): i + 2]
+            if stage is not None and any(isinstance(v, pd.Series) and not pd.api.types.is_numeric_dtype(v)
+                                         for v in others):
+                values[i] = stage.name
+        out = None
+        for op, left, right in zip(node.ops, values[:-1], values[1:], strict=True):
+            if type(op) not in _COMPARE:
+                raise OutcomeError(f"comparison {type(op).__name__} not allowed; use < <= > >= == !=")
+            part = _as_series(_COMPARE[type(op)](left, right), self.summary.index)
+            out = part if out is None else out & part
+        return out
+
+    def stage_constant(self, node: ast.AST) -> Stage | None:
+        """The stage a bare name stands for (not when a column has that name)."""
+        name = _dotted(node)
+        if name is None or name in self.summary or name in self.predicates:
+            return None
+        try:
+            return stage_named(name)
+        except OutcomeError:
+            return None
 
     def truth(self, node: ast.AST) -> pd.Series:
         value = self.value(node)

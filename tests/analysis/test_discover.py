@@ -47,6 +47,8 @@ def test_outcome_predicates_and_comparisons_mark_runs():
     assert parse_outcome("days_to_MATURE <= 365 and no DECLINE", s).tolist() == [True, False, False]
     assert parse_outcome("ever DECLINE or stage_end >= MATURE", s).tolist() == [True, True, True]
     assert parse_outcome("not (5 <= policy.content.posts_per_week < 10)", s).tolist() == [False, True, True]
+    s["stage_final"] = ["MATURE", "DECLINE", "DECLINE"]
+    assert parse_outcome("stage_final == MATURE or stage_final == 'EXPANSION'", s).tolist() == [True, False, False]
 
 
 def test_a_summary_without_declines_reads_never_decline_as_true():
