@@ -113,8 +113,9 @@ def limits_text_table(d: Discovery) -> pd.DataFrame:
                          "box range": [f"{lever_value(a)} – {lever_value(b)}" for a, b in zip(lim["lower"], lim["upper"], strict=True)],
                          "swept range": [f"{lever_value(a)} – {lever_value(b)}"
                                          for a, b in zip(lim["full_lower"], lim["full_upper"], strict=True)],
-                         "quasi-p (lower, upper)": [f"{qp(a)}, {qp(b)}".strip(", ")
-                                                    for a, b in zip(lim["qp_lower"], lim["qp_upper"], strict=True)]})
+                         "quasi-p of each limit": ["; ".join(f"{end} {qp(v)}" for end, v in (("lower", a), ("upper", b))
+                                                             if qp(v))
+                                                   for a, b in zip(lim["qp_lower"], lim["qp_upper"], strict=True)]})
 
 
 def peels_text_table(d: Discovery) -> pd.DataFrame:
@@ -135,9 +136,9 @@ def write(out: Path, d: Discovery, source: str, x: pd.DataFrame | None = None) -
     notes = ["Coverage: the share of all runs meeting the outcome that lie in the box. Density: the share of "
              "the box's runs that meet it. Mass: the share of all runs in the box. Each peel trades coverage "
              "for density; only the levers a box restricts are listed, the others may take any swept value.",
-             "Quasi-p-value (Bryant & Lempert 2010): a one-sided binomial test of whether removing that limit "
-             "would lower the density as much as it does by chance; a large value (above about 0.05) marks a "
-             "limit the data hardly support.",
+             "Quasi-p-value of a limit (Bryant & Lempert 2010): the chance, by a one-sided binomial test, of "
+             "finding the box's density among runs drawn from the box without that limit; a large value "
+             "(above about 0.05) marks a limit the data hardly support.",
              "The box describes this sweep only: its levers' ranges, the values held fixed, its seeds. On a grid "
              "a limit falls on a swept value, so the true boundary lies between it and the next value outside."]
     figures = {"peeling": plot_peeling(d), "box_limits": plot_limits(d, d.x if x is None else x)}

@@ -76,6 +76,13 @@ def test_an_outcome_true_for_every_run_leaves_nothing_to_discover():
         discover(planted_sweep(), "never DECLINE")
 
 
+def test_a_chosen_box_is_reported_instead_and_one_past_the_trajectory_is_refused():
+    sweep = planted_sweep()
+    assert discover(sweep, "reached MATURE", box=3).chosen == 3
+    with pytest.raises(ValueError, match="--box 999: the trajectory has boxes 0 to"):
+        discover(sweep, "reached MATURE", box=999)
+
+
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", "from sim.commands.discover import main; main()", *args],
                           capture_output=True, text=True, timeout=120)
@@ -100,6 +107,7 @@ def test_the_command_writes_the_report_and_the_box(tmp_path):
     ("small", ["--outcome", "reached MATURE"], "10 runs: PRIM needs at least 20"),
     ("ok", ["--outcome", "reached MATURE", "--inputs", "x1", "scenario"], "input scenario is not numeric"),
     ("ok", ["--outcome", "reached MATURE", "--inputs", "x1", "seed"], "input seed does not vary"),
+    ("ok", ["--outcome", "reached MATURE", "--threshold", "1.5"], "--threshold 1.5: must lie in (0, 1]"),
 ])
 def test_the_command_refuses_bad_input_in_one_line(tmp_path, capsys, make, args, says):
     path = tmp_path / "summary.parquet"
