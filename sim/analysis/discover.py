@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     p = CommandParser(prog="community-sim-discover", description=__doc__.split("\n\n")[0])
     p.add_argument("summary", type=Path, help="a collected sweep's summary.parquet (community-sim-collect)")
     p.add_argument("--outcome", required=True,
-                   help='the yes/no to explain, e.g. "days_to_MATURE <= 365 and never DECLINE"')
+                   help='the yes/no to explain, e.g. "days_to_MATURE <= 365 and never DECLINE": the summary\'s '
+                        "columns, numbers, < <= > >= == !=, + - * /, and/or/not, and reached/ever/never STAGE")
     p.add_argument("--inputs", nargs="+", metavar="KEY", help="levers to peel (default: the swept columns)")
     p.add_argument("--threshold", type=float, default=0.8, help="least density of the chosen box (default 0.8)")
     p.add_argument("--peel-alpha", type=float, default=0.05, help="share of a box's runs one peel removes")
