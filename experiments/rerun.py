@@ -44,12 +44,17 @@ sys.path.insert(0, str(HERE))
 import run_folders  # noqa: E402
 
 TOOLS = {  # command -> module whose main() it runs (pyproject.toml [project.scripts])
+    "community-sim": "sim.cli",
+    "community-sim-collect": "sim.analysis.collect",
+    "community-sim-discover": "sim.analysis.discover",
     "community-sim-compare": "sim.analysis.compare",
     "community-sim-sensitivity": "sim.analysis.sensitivity",
     "community-sim-optimise": "sim.analysis.optimise",
 }
 COMMON = ["--common", "playbook=flat", "network.n_people=5000", "network.n_segments=1", "days=180"]
 BEST = "experiments/best_levers_under_budget"
+MATURE = "experiments/conditions_for_mature"
+MATURE_OUTCOME = "days_to_MATURE <= 365 and never DECLINE"
 BEST_LEVERS = ["--lever", "policy.content.posts_per_week=1:14", "--lever",
                "policy/referral=none,open_invite,reward_per_join", "--lever", "policy.acquisition.budget_per_day=0:300",
                "--kpi", "members_final", "--budget", "365000", "--seeds", "2", *COMMON,
@@ -97,6 +102,12 @@ EXPERIMENTS = (
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "24"),
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "36"),  # the README's resumed study
     ), fresh=("study.db", "study.db.lock")),
+    Experiment("conditions_for_mature", (
+        ("community-sim", "-m", "sweep=conditions_for_mature", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"),
+        ("community-sim-collect", "multirun/conditions_for_mature", "--out", f"{MATURE}/sweep"),
+        ("community-sim-discover", f"{MATURE}/sweep/summary.parquet", "--outcome", MATURE_OUTCOME,
+         "--out", f"{MATURE}/report"),
+    ), fresh=("../../multirun/conditions_for_mature",)),  # the sweep's job folders: they would be skipped as done
 )
 
 BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) begin -->\n)(?P<body>.*?)(<!-- results: (?P=name) end -->)",
@@ -195,6 +206,28 @@ def optimise_table(folder: Path) -> str:
 
 
 
+def discovery_box(report: Path) -> str:
+    """The scenario discovery's chosen box (box.json): its statistics and lever ranges, and the boxes
+    on either side of it on the peeling trajectory (boxes.csv)."""
+    from sim.analysis.discover import lever_value
+
+    box = json.loads((report / "box.json").read_text())
+    head = (f"**{box['cases']} of {box['runs']} runs ({box['cases'] / box['runs']:.0%}) meet `{box['outcome']}`. "
+            f"Box {box['box']} of {box['peels']}: coverage {box['coverage']:.2f}, density {box['density']:.2f}, "
+            f"mass {box['mass']:.2f}, {box['runs_in_box']} runs in the box, {box['cases_in_box']} of them meet it.**")
+    levers = pd.DataFrame({"lever": [r["name"] for r in box["restricted"]], "key": [r["key"] for r in box["restricted"]],
+                           "box range": [f"{lever_value(r['lower'])} – {lever_value(r['upper'])}" for r in box["restricted"]],
+                           "swept range": [f"{lever_value(r['full_lower'])} – {lever_value(r['full_upper'])}"
+                                           for r in box["restricted"]]})
+    boxes = pd.read_csv(report / "boxes.csv")
+    near = boxes[(boxes["id"] - box["box"]).abs() <= 2]
+    trade = pd.DataFrame({"box": near["id"].astype(str), "coverage": near["coverage"].map("{:.2f}".format),
+                          "density": near["density"].map("{:.2f}".format), "runs": near["n"].astype(str),
+                          "levers restricted": near["restricted"].fillna("").astype(str).str.replace(" ", ", ")})
+    return (head + "\n\n" + markdown_table(levers) + "\n\nThe boxes around it on the peeling trajectory:\n\n"
+            + markdown_table(trade))
+
+
 EXPERTS = ["expert posts", "experts who quit", "expert burnout at the end", "staff cost (yuan)", "revenue (yuan)",
            "muted share", "daily active share", "ends in DECLINE", "member posts, last 4 weeks"]
 REFERRAL = ["members", "muted share", "daily active share", "ends in DECLINE", "referral joins", "campaign joins",
@@ -229,6 +262,8 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
         "indices": (lambda f: morris_table(f / "report"), "report/indices.csv, report/samples.csv")},
     "best_levers_under_budget": {
         "trials": (optimise_table, "trials.csv, best.json")},
+    "conditions_for_mature": {
+        "box": (lambda f: discovery_box(f / "report"), "report/box.json, report/boxes.csv")},
 }
 
 

@@ -3,10 +3,10 @@
 The run is simulated again from its own config (RUN_DIR/config.yaml; same seed, same days, so the
 same community), keeping a snapshot every `--every` days and one at the end of each stage's first
 spell. The animation shows the growing network next to the members and active-share curves with
-a moving cursor, the stage as a caption in Chinese and English, and markers for events and
-playbook switches (运营打法, when the run's playbook changes policies with the stage); events
-can be injected into the re-run with `--event DAY:KIND` (e.g. `--event 60:offline_event`), which
-then of course changes the community from that day on. The storyboard has one panel per stage
+a moving cursor, the stage as a caption in Chinese and English (`--lang zh` or `--lang en` for
+one language), and markers for events and playbook switches (运营打法, when the run's playbook
+changes policies with the stage); events can be injected into the re-run with `--event DAY:KIND`
+(e.g. `--event 60:offline_event`), which then of course changes the community from that day on. The storyboard has one panel per stage
 reached, for slides. Outputs go into RUN_DIR (or `--out`): animation.gif, animation.mp4,
 storyboard.png, each written under a temporary name and renamed when complete.
 """
@@ -28,6 +28,7 @@ from sim.recorder import atomic_save, is_done
 from sim.viz.draw import COLOUR_MODES, font_rc, markers
 from sim.viz.events import LABELS
 from sim.viz.frames import Snapshot, render_frames, render_storyboard
+from sim.viz.lang import BOTH, LANGS, check_lang, pick
 from sim.viz.lessons import lesson_names, load_lesson
 from sim.viz.notes import first_notes, stage_notes
 from sim.viz.trainer import ClassroomModel
@@ -144,6 +145,7 @@ def animate(
     mode: str = "state",
     mp4: bool = True,
     lesson: str | None = None,
+    lang: str = BOTH,
 ) -> dict[str, Path]:
     """Render the animation and storyboard of the run in `run_dir`, or of lesson preset `lesson`
     (its scenario run afresh, its cues played, into `out`, default outputs/lessons/NAME); returns
@@ -158,7 +160,7 @@ def animate(
             raise ConfigError("give a run folder or --lesson, not both")
         preset = load_lesson(lesson)
         out = Path(out) if out is not None else Path("outputs") / "lessons" / preset.name
-        return render(preset.cfg, out, every, fps, events, mode, mp4, preset)
+        return render(preset.cfg, out, every, fps, events, mode, mp4, preset, lang=lang)
     if run_dir is None:
         raise ConfigError("give the folder of a finished run, or --lesson NAME")
     run_dir = Path(run_dir)
@@ -178,6 +180,7 @@ def animate(
         mode,
         mp4,
         check_against=run_dir,
+        lang=lang,
     )
 
 
@@ -191,11 +194,17 @@ def render(
     mp4: bool,
     lesson=None,
     check_against: Path | None = None,
+    lang: str = BOTH,
 ) -> dict[str, Path]:
     """Simulate `cfg` (with the lesson's cues and the events) and write its GIF, MP4 and
-    storyboard into `out`; `check_against` is the recorded run the re-run should reproduce."""
+    storyboard into `out`; `check_against` is the recorded run the re-run should reproduce; `lang`
+    is the labels' language ("both", "zh" or "en")."""
     if (every is not None and every < 1) or fps <= 0:
         raise ConfigError(f"--every = {every} and --fps = {fps}: both must be positive")
+    try:
+        check_lang(lang)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     every = every or max(1, round(cfg.days / TARGET_FRAMES))
     try:
         plan = parse_events(events or [], cfg.days)
@@ -206,11 +215,13 @@ def render(
     if not plan and check_against is not None:
         warn_if_different(check_against, ts)
     title = f"community-sim · {cfg.scenario} · seed {cfg.seed} · {cfg.days} days"
-    _, has_cjk = font_rc()
-    captions = [(c.day, c.caption if has_cjk else c.en) for c in model.captions]
+    _, lang = font_rc(lang)
+    captions = [(c.day, pick(c.zh, c.en, lang, sep=" · ")) for c in model.captions]
     if lesson is not None:
-        title = f"{lesson.title if has_cjk else lesson.en} · {title}"
-    frames = list(render_frames(snaps, model.layout, ts, markers(model), title, mode, captions))
+        title = f"{pick(lesson.zh, lesson.en, lang, sep=' · ')} · {title}"
+    frames = list(
+        render_frames(snaps, model.layout, ts, markers(model), title, mode, captions, lang)
+    )
     out.mkdir(parents=True, exist_ok=True)
     written = {"gif": out / "animation.gif", "storyboard": out / "storyboard.png"}
     atomic_save(written["gif"], lambda p: write_gif(frames, p, fps))
@@ -219,14 +230,15 @@ def render(
         atomic_save(written["mp4"], lambda p: write_mp4(frames, p, fps))
     notes = first_notes(stage_notes(model.state.events_log))
     atomic_save(
-        written["storyboard"], lambda p: render_storyboard(panels, model.layout, p, mode, notes)
+        written["storyboard"],
+        lambda p: render_storyboard(panels, model.layout, p, mode, notes, lang),
     )
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]`,
-    or `community-sim-animate --lesson NAME [...]`."""
+    """Command line: `community-sim-animate RUN_DIR [--every K] [--fps F] [--event DAY:KIND ...]
+    [--lang zh|en|both]`, or `community-sim-animate --lesson NAME [...]`."""
     parser = CommandParser(prog="community-sim-animate", description=__doc__.splitlines()[0])
     parser.add_argument(
         "run_dir",
@@ -263,6 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-mp4", action="store_true", help="write only the GIF and the storyboard"
     )
+    parser.add_argument(
+        "--lang",
+        choices=tuple(LANGS),
+        default=BOTH,
+        help="labels in Chinese, English or both (default both)",
+    )
     args = parser.parse_args(argv)
     try:
         written = animate(
@@ -274,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             args.colour,
             not args.no_mp4,
             args.lesson,
+            args.lang,
         )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

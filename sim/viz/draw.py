@@ -1,8 +1,8 @@
 """Drawing the trainer's pictures on matplotlib axes: the members' network and the KPI panels.
 
 Shared by the interactive app (sim/viz/app.py) and the animations (sim/viz/animate.py). Labels are
-bilingual when a CJK font is installed and English otherwise (sim/dashboard.py `cjk_font`), so
-no empty boxes are drawn. Functions take `Figure`/`Axes` objects, never pyplot state, so the app
+in the language asked for (中文, English or both, sim/viz/lang.py) when a CJK font is installed and
+English otherwise (sim/dashboard.py `cjk_font`), so no empty boxes are drawn. Functions take `Figure`/`Axes` objects, never pyplot state, so the app
 can draw from several threads.
 """
 
@@ -27,7 +27,8 @@ from sim.palette import (
     TOXICITY_COLOUR,
 )
 from sim.viz.events import LABELS
-from sim.viz.layout import tie_segments
+from sim.viz.lang import BOTH, EN, pick, stage_text
+from sim.viz.layout import tie_ends
 
 CHANNEL_STYLE = {  # colour, Chinese, English (the dashboard's channel names), from sim/palette.py
     channel: (CHANNEL_COLOURS[channel], zh, en) for channel, (zh, en) in CHANNEL_NAMES.items()
@@ -39,27 +40,35 @@ ENGAGEMENT_TIERS = (
     (0.0, "#a6cee3", "边缘", "casual"),
 )
 TIER_COLOURS = ("#9e9e9e", "#41ab5d", "#2171b5", "#cb181d")  # newcomer, regular, core, VIP
+CORE_SIZE, CORE_EDGE = 26, "#222222"  # the core's dots: larger, outlined (a drawing choice)
 COLOUR_MODES = ("state", "channel", "engagement", "tier")
+MODE_NAMES = {  # the colourings' names on the app's toggle
+    "state": ("状态", "state"),
+    "channel": ("来源", "channel"),
+    "engagement": ("参与度", "engagement"),
+    "tier": ("分层", "tier"),
+}
 KPI_PANELS = ("members", "active_share", "content", "churn", "cost", "toxicity")
 # The four a class follows on a projector: growth and where it comes from, how many are really
 # there, who writes (members taking over from experts marks 成熟期), and what a spam wave does.
 CLASS_PANELS = ("members", "state", "content", "toxicity")
 
 
-def font_rc() -> tuple[dict, bool]:
-    """rcParams that draw Chinese when a CJK font is installed, and whether one is."""
+def font_rc(lang: str = BOTH) -> tuple[dict, str]:
+    """rcParams that draw Chinese when a CJK font is installed, and the language labels can use:
+    `lang` ("both", "zh" or "en", sim/viz/lang.py), or English when no CJK font is installed."""
     font = cjk_font()
-    return ({"font.family": [font, "DejaVu Sans"]} if font else {}), font is not None
+    return ({"font.family": [font, "DejaVu Sans"]} if font else {}), lang if font else EN
 
 
-def label(zh: str, en: str, has_cjk: bool) -> str:
-    """'中文 English' with a CJK font, else 'English'."""
-    return f"{zh} {en}" if has_cjk else en
+def label(zh: str, en: str, lang: str) -> str:
+    """'中文 English', '中文' or 'English' (sim/viz/lang.py `pick`)."""
+    return pick(zh, en, lang)
 
 
-def stage_label(stage: Stage, has_cjk: bool) -> str:
-    """'成长期 GROW' with a CJK font, else 'GROW'."""
-    return stage.label if has_cjk else stage.name
+def stage_label(stage: Stage, lang: str) -> str:
+    """'成长期 GROW', '成长期' or 'GROW'."""
+    return stage_text(stage, lang)
 
 
 def colour_modes(model) -> list[str]:
@@ -93,69 +102,90 @@ def member_colours(model, rows: np.ndarray, mode: str) -> np.ndarray:
     return out
 
 
-def legend_handles(mode: str, has_cjk: bool) -> list[Line2D]:
+def legend_handles(mode: str, lang: str) -> list[Line2D]:
     """Legend entries for the colour mode."""
     tier = getattr(population, "Tier", None)
     if mode == "tier" and tier is not None:
         items = [
-            (TIER_COLOURS[t], label(t.zh, t.name.lower(), has_cjk))
+            (TIER_COLOURS[t], label(t.zh, t.name.lower(), lang))
             for t in tier
             if t < len(TIER_COLOURS)
         ]
     elif mode == "engagement":
-        items = [(c, label(zh, en, has_cjk)) for _, c, zh, en in ENGAGEMENT_TIERS]
+        items = [(c, label(zh, en, lang)) for _, c, zh, en in ENGAGEMENT_TIERS]
     elif mode == "state":
-        items = [(STATE_COLOURS[k], label(*STATE_NAMES[k], has_cjk)) for k in STATE_COLOURS]
+        items = [(STATE_COLOURS[k], label(*STATE_NAMES[k], lang)) for k in STATE_COLOURS]
     else:
-        items = [(c, label(zh, en, has_cjk)) for c, zh, en in CHANNEL_STYLE.values()]
-    return [
+        items = [(c, label(zh, en, lang)) for c, zh, en in CHANNEL_STYLE.values()]
+    handles = [
         Line2D([], [], marker="o", ls="", color=c, label=text, markersize=6) for c, text in items
     ]
+    core = label("核心/VIP", "core/VIP", lang)
+    outline = {"markerfacecolor": "white", "markeredgecolor": CORE_EDGE}
+    return [*handles, Line2D([], [], marker="o", ls="", label=core, markersize=8, **outline)]
+
+
+def core_rows(table, rows: np.ndarray) -> np.ndarray:
+    """Which of `rows` are the community's core (核心成员 and VIP tiers), when the table keeps tiers."""
+    if not hasattr(table, "tier"):
+        return np.zeros(len(rows), dtype=bool)
+    return np.asarray(table.tier[rows]) >= population.Tier.CORE
 
 
 def draw_members(ax, model, mode: str = "channel") -> list:
     """Draw today's members at their layout positions and the ties among them; returns the artists.
 
-    Active members are drawn larger and opaque, the others faded, so a quiet community looks quiet.
+    Active members are drawn larger and opaque, the others faded, so a quiet community looks quiet;
+    the core (核心成员 and VIP) are drawn larger still, outlined in black, on top.
     """
     table, layout = model.table, model.layout
     rows = np.flatnonzero(table.is_member & layout.placed)
-    segments = tie_segments(layout, model.graph, table.is_member, getattr(model, "ties", None))
+    src, dst = tie_ends(layout, model.graph, table.is_member, getattr(model, "ties", None))
+    segments = np.stack([layout.pos[src], layout.pos[dst]], axis=1).reshape(-1, 2, 2)
+    # Ties within a chat group drawn as before, ties between groups faint: the groups stand out.
+    within = layout.placed_group[src] == layout.placed_group[dst]
     artists = [
         ax.add_collection(
-            LineCollection(segments, colors="#555555", linewidths=0.3, alpha=0.25, zorder=1),
+            LineCollection(segments[keep], colors="#555555", linewidths=0.3, alpha=a, zorder=1),
             autolim=False,
         )
+        for keep, a in ((within, 0.25), (~within, 0.06))
     ]
-    active = table.active[rows]
+    active = np.asarray(table.active[rows], dtype=bool)
+    core = core_rows(table, rows)
     colours = member_colours(model, rows, mode)
-    for is_active, alpha, size in ((False, 0.35, 9), (True, 1.0, 16)):
-        pick = active == is_active
+    layers = (
+        (~active & ~core, 0.5, 9, 0.0),
+        (active & ~core, 1.0, 16, 0.0),
+        (core, 1.0, CORE_SIZE, 0.5),
+    )
+    for shown, alpha, size, edge in layers:
         artists.append(
             ax.scatter(
-                *layout.pos[rows[pick]].T,
-                c=list(colours[pick]),
+                *layout.pos[rows[shown]].T,
+                c=list(colours[shown]),
                 s=size,
                 alpha=alpha,
-                lw=0,
-                zorder=2,
+                lw=edge,
+                edgecolors=CORE_EDGE if edge else "face",
+                zorder=3 if edge else 2,
             )
         )
     return artists
 
 
-def frame_network_axes(ax, extent: float, mode: str, has_cjk: bool) -> None:
+def frame_network_axes(ax, extent: float, mode: str, lang: str) -> None:
     """Square, unticked axes of half-width `extent` with the colour legend."""
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.legend(handles=legend_handles(mode, has_cjk), loc="lower left", fontsize=7, framealpha=0.8)
+    ax.legend(handles=legend_handles(mode, lang), loc="lower left", fontsize=7, framealpha=0.8)
 
 
 def draw_network(
-    ax, model, mode: str = "channel", has_cjk: bool = False, extent: float | None = None
+    ax, model, mode: str = "channel", lang: str = "en", extent: float | None = None
 ) -> int:
     """Draw the members' network with its legend; returns the number of members drawn.
 
@@ -163,14 +193,14 @@ def draw_network(
         ax: matplotlib Axes.
         model: a ClassroomModel, or anything with `table`, `layout` and `graph`.
         mode: "channel" or "engagement".
-        has_cjk: whether labels may use Chinese.
+        lang: the labels' language ("both", "zh" or "en"; see font_rc).
         extent: half-width of the view (fixed across frames in animations); None fits today's members.
     """
     draw_members(ax, model, mode)
     rows = np.flatnonzero(model.table.is_member & model.layout.placed)
     if extent is None:
         extent = 1.15 * float(np.abs(model.layout.pos[rows]).max()) if len(rows) else 1.5
-    frame_network_axes(ax, extent, mode, has_cjk)
+    frame_network_axes(ax, extent, mode, lang)
     return len(rows)
 
 
@@ -187,9 +217,9 @@ def draw_stage_bands(ax, stage_codes: np.ndarray) -> list:
     ]
 
 
-def stage_legend_handles(has_cjk: bool) -> list[Patch]:
+def stage_legend_handles(lang: str) -> list[Patch]:
     """One swatch per stage, all six (衰退期 DECLINE included), in the palette's colours."""
-    return [Patch(color=STAGE_COLOURS[s], label=stage_label(s, has_cjk)) for s in Stage]
+    return [Patch(color=STAGE_COLOURS[s], label=stage_label(s, lang)) for s in Stage]
 
 
 @dataclass(frozen=True)
@@ -211,7 +241,7 @@ def markers(model) -> list[Marker]:
     return sorted(out, key=lambda m: m.day)
 
 
-def draw_event_markers(ax, marks: list[Marker], has_cjk: bool, text: bool = True) -> None:
+def draw_event_markers(ax, marks: list[Marker], lang: str, text: bool = True) -> None:
     """Vertical lines at marked days: events dashed and named, playbook switches dotted.
 
     Playbook switches fall on stage changes, which the stage bands already show, so they get one
@@ -228,7 +258,7 @@ def draw_event_markers(ax, marks: list[Marker], has_cjk: bool, text: bool = True
         ax.text(
             mark.day,
             0.97 - 0.1 * (k % 3),
-            f" {label(mark.zh, mark.en, has_cjk)}",
+            f" {label(mark.zh, mark.en, lang)}",
             transform=ax.get_xaxis_transform(),
             fontsize=7,
             va="top",
@@ -240,7 +270,7 @@ def draw_event_markers(ax, marks: list[Marker], has_cjk: bool, text: bool = True
         ax.text(
             0.99,
             1.02,
-            f"┆ {label('打法切换', 'playbook switch', has_cjk)}",
+            f"┆ {label('打法切换', 'playbook switch', lang)}",
             transform=ax.transAxes,
             fontsize=7,
             va="bottom",
@@ -249,7 +279,7 @@ def draw_event_markers(ax, marks: list[Marker], has_cjk: bool, text: bool = True
         )
 
 
-def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
+def draw_kpi(ax, ts, panel: str, lang: str) -> None:
     """Draw one KPI panel of the daily time series `ts` (a DataFrame with a `day` column)."""
     day = ts["day"].to_numpy()
     roll = lambda col: ts[col].rolling(7, min_periods=1).mean()  # noqa: E731 - weekly smoothing
@@ -259,29 +289,29 @@ def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
             day,
             [ts[f"members_{CHANNEL_STYLE[c][2]}"] for c in keys],
             colors=[CHANNEL_STYLE[c][0] for c in keys],
-            labels=[label(CHANNEL_STYLE[c][1], CHANNEL_STYLE[c][2], has_cjk) for c in keys],
+            labels=[label(CHANNEL_STYLE[c][1], CHANNEL_STYLE[c][2], lang) for c in keys],
             alpha=0.85,
         )
-        ax.set_title(label("成员(按来源)", "Members by channel", has_cjk), fontsize=9)
+        ax.set_title(label("成员(按来源)", "Members by channel", lang), fontsize=9)
         ax.legend(loc="upper left", fontsize=6)
     elif panel == "active_share":
         ax.plot(day, ts["active_share"], color="#1f77b4", lw=0.8, alpha=0.4)
         ax.plot(day, roll("active_share"), color="#1f77b4", lw=1.8)
         ax.set_ylim(0, 1)
-        ax.set_title(label("日活占比", "Daily active share", has_cjk), fontsize=9)
+        ax.set_title(label("日活占比", "Daily active share", lang), fontsize=9)
     elif panel == "content":
-        ax.plot(day, roll("posts_member"), label=label("成员内容", "member posts", has_cjk))
-        ax.plot(day, roll("posts_expert"), label=label("专家内容", "expert posts", has_cjk))
-        ax.set_title(label("内容量/天", "Posts per day", has_cjk), fontsize=9)
+        ax.plot(day, roll("posts_member"), label=label("成员内容", "member posts", lang))
+        ax.plot(day, roll("posts_expert"), label=label("专家内容", "expert posts", lang))
+        ax.set_title(label("内容量/天", "Posts per day", lang), fontsize=9)
         ax.legend(loc="upper left", fontsize=6)
     elif panel == "churn":
         # Lines, not bars: a bar per day costs a patch each and makes redrawing slow.
         ax.plot(day, ts["leaves"], color="#d62728", lw=0.8, alpha=0.4)
         ax.plot(day, roll("leaves"), color="#d62728", lw=1.8)
-        ax.set_title(label("流失人数/天", "Leaves per day", has_cjk), fontsize=9)
+        ax.set_title(label("流失人数/天", "Leaves per day", lang), fontsize=9)
     elif panel == "cost":
         ax.plot(day, ts["cost"].cumsum(), color="#8c564b", lw=1.8)
-        ax.set_title(label("累计成本(元)", "Cost so far (yuan)", has_cjk), fontsize=9)
+        ax.set_title(label("累计成本(元)", "Cost so far (yuan)", lang), fontsize=9)
     elif panel == "state":
         members = ts["members"].where(ts["members"] > 0, 1)
         active = (ts["daily_active"] / members).clip(0, 1).rolling(7, min_periods=1).mean()
@@ -291,17 +321,17 @@ def draw_kpi(ax, ts, panel: str, has_cjk: bool) -> None:
             day,
             [active, quiet, muted],
             colors=list(STATE_COLOURS.values()),
-            labels=[label(*STATE_NAMES[k], has_cjk) for k in STATE_COLOURS],
+            labels=[label(*STATE_NAMES[k], lang) for k in STATE_COLOURS],
             alpha=0.9,
         )
         ax.set_ylim(0, 1)
-        ax.set_title(label("成员状态", "Members by state", has_cjk), fontsize=9)
+        ax.set_title(label("成员状态", "Members by state", lang), fontsize=9)
         ax.legend(loc="upper right", fontsize=6)
     elif panel == "toxicity":
         ax.plot(day, ts["toxicity"], color=TOXICITY_COLOUR, lw=1.8)
         # A fixed floor for the scale: a quiet community reads as flat, a spam wave as a peak.
         ax.set_ylim(0, max(0.2, 1.1 * float(ts["toxicity"].max())))
-        ax.set_title(label("毒性", "Toxicity", has_cjk), fontsize=9)
+        ax.set_title(label("毒性", "Toxicity", lang), fontsize=9)
     ax.tick_params(labelsize=7)
     ax.locator_params(nbins=4)  # few ticks: each tick and grid line is drawn on every redraw
     ax.grid(alpha=0.3)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.agents import Expert, GrowthOfficer, Moderator
+from sim.viz.lang import BOTH, pick, pick_text
 
 BURST_DAYS = 7
 BURST_EXTRA_OFFICERS = 4  # the burst multiplies the campaign budget by (n + 4) / n; assumption
@@ -53,13 +54,20 @@ class EventRecord:
 
     day: int
     kind: str
-    note: str
+    note: str  # what it did, "中文 / English"
 
     @property
     def label(self) -> str:
         """Bilingual label, e.g. '线下活动 offline event'."""
-        zh, en = LABELS[self.kind]
-        return f"{zh} {en}"
+        return self.label_in(BOTH)
+
+    def label_in(self, lang: str) -> str:
+        """The label in 中文, English or both (sim/viz/lang.py)."""
+        return pick(*LABELS[self.kind], lang)
+
+    def text(self, lang: str = BOTH) -> str:
+        """'线下活动 offline event — 12 人参加 ... / 12 attended; ...' in the language asked for."""
+        return f"{self.label_in(lang)} — {pick_text(self.note, lang)}"
 
 
 @dataclass
@@ -96,17 +104,24 @@ def campaign_burst(model) -> str:
     """Temporary growth officers, without a budget cap of their own, for BURST_DAYS days."""
     for _ in range(BURST_EXTRA_OFFICERS):
         model.hire(GrowthOfficer, budget_cap=0.0, until_day=model.day + BURST_DAYS, log=False)
-    return f"{BURST_EXTRA_OFFICERS} extra growth officers for {BURST_DAYS} days"
+    return (
+        f"增加 {BURST_EXTRA_OFFICERS} 名增长专员, 为期 {BURST_DAYS} 天 / "
+        f"{BURST_EXTRA_OFFICERS} extra growth officers for {BURST_DAYS} days"
+    )
 
 
 def expert_leaves(model) -> str:
     """The most skilled expert leaves the staff; returns what happened."""
     experts = model.roster(Expert)
     if not experts:
-        return "no expert left to leave"
+        return "没有专家可离开 / no expert left to leave"
     star = max(experts, key=lambda e: e.skill)
     model.let_go(star)
-    return f"expert with skill {star.skill:.2f} left; {len(experts) - 1} remain"
+    left = len(experts) - 1
+    return (
+        f"技能 {star.skill:.2f} 的专家离开, 还剩 {left} 位 / "
+        f"expert with skill {star.skill:.2f} left; {left} remain"
+    )
 
 
 def spam_wave(model, drop: float = SPAM_ENGAGEMENT_DROP) -> str:
@@ -121,7 +136,11 @@ def spam_wave(model, drop: float = SPAM_ENGAGEMENT_DROP) -> str:
     members = int(model.state.count.members)
     model.add_incidents(SPAM_INCIDENTS_PER_100_MEMBERS * members / 100.0 / softened)
     model.adjust_engagement(model.table.member_rows(), factor=1.0 - effective)
-    return f"members lost {effective:.0%} of their engagement; toxicity {model.state.toxicity:.0%}"
+    toxicity = model.state.toxicity
+    return (
+        f"成员参与度下降 {effective:.0%}, 毒性 {toxicity:.0%} / "
+        f"members lost {effective:.0%} of their engagement; toxicity {toxicity:.0%}"
+    )
 
 
 def offline_event(model, rng: np.random.Generator, share: float = OFFLINE_SHARE) -> str:
@@ -130,10 +149,11 @@ def offline_event(model, rng: np.random.Generator, share: float = OFFLINE_SHARE)
     members = model.backend.to_numpy(table.member_rows())
     n_attend = min(len(members), max(OFFLINE_MIN_ATTENDEES, int(round(share * len(members)))))
     if n_attend < 2:
-        return "too few members for an offline event"
+        return "成员太少, 办不了线下活动 / too few members for an offline event"
     weight = model.backend.to_numpy(table.engagement[members]).astype(np.float64) + 1e-6
     attendees = rng.choice(members, size=n_attend, replace=False, p=weight / weight.sum())
     model.adjust_engagement(attendees, add=OFFLINE_BOOST)
     src = np.repeat(attendees, OFFLINE_TIES_PER_ATTENDEE)
     dst = rng.choice(attendees, size=len(src))
-    return f"{n_attend} attended; {model.add_ties(src, dst)} new ties"
+    ties = model.add_ties(src, dst)
+    return f"{n_attend} 人参加, 新增 {ties} 条关系 / {n_attend} attended; {ties} new ties"

@@ -33,6 +33,7 @@ from sim.viz.draw import (
     stage_label,
     stage_legend_handles,
 )
+from sim.viz.lang import BOTH, day_text, pick_text
 
 FRAME_SIZE = (12.8, 7.2)
 FRAME_DPI = 100
@@ -101,10 +102,9 @@ def network_extent(layout, snapshots: list[Snapshot]) -> float:
     return 1.1 * float(np.abs(pos).max()) if len(pos) else 1.5
 
 
-def _caption(snap: Snapshot, has_cjk: bool) -> str:
-    members = f"{snap.members:,} 成员 members" if has_cjk else f"{snap.members:,} members"
-    day = f"第 {snap.day} 天 day {snap.day}" if has_cjk else f"day {snap.day}"
-    return f"{day} · {stage_label(snap.stage, has_cjk)} · {members}"
+def _caption(snap: Snapshot, lang: str) -> str:
+    members = f"{snap.members:,} {label('成员', 'members', lang)}"
+    return f"{day_text(snap.day, lang)} · {stage_label(snap.stage, lang)} · {members}"
 
 
 CURVES = (("members", "成员", "members"), ("active_share", "日活占比", "daily active share"))
@@ -114,22 +114,22 @@ def _curve_values(ts, col: str):
     return ts[col].rolling(7, min_periods=1).mean() if col == "active_share" else ts[col]
 
 
-def _chart_axes(fig, ts, has_cjk: bool) -> list:
+def _chart_axes(fig, ts, lang: str) -> list:
     """The two chart axes with their titles and fixed scales, but no data (drawn per frame)."""
     top = fig.add_axes((0.58, 0.50, 0.39, 0.36))
     bottom = fig.add_axes((0.58, 0.08, 0.39, 0.32), sharex=top)
     day = ts["day"].to_numpy()
     for ax, (col, zh, en) in zip((top, bottom), CURVES, strict=True):
-        ax.set_title(label(zh, en, has_cjk), fontsize=10, loc="left")
+        ax.set_title(label(zh, en, lang), fontsize=10, loc="left")
         ax.grid(alpha=0.3)
         ax.set_xlim(0, day[-1])
         high = float(_curve_values(ts, col).max())
         ax.set_ylim(0, 1.0 if col == "active_share" else max(1.0, 1.08 * high))
-    bottom.set_xlabel(label("天", "day", has_cjk))
+    bottom.set_xlabel(label("天", "day", lang))
     return [top, bottom]
 
 
-def _charts_up_to(axes, ts, marks, upto: int, has_cjk: bool) -> list:
+def _charts_up_to(axes, ts, marks, upto: int, lang: str) -> list:
     """Curves, stage bands and markers of days 0..upto on the chart axes; returns the artists."""
     shown = ts[ts["day"] <= upto]
     day, artists = shown["day"].to_numpy(), []
@@ -138,7 +138,7 @@ def _charts_up_to(axes, ts, marks, upto: int, has_cjk: bool) -> list:
         artists += draw_stage_bands(ax, shown["stage"].to_numpy())
         artists += ax.plot(day, _curve_values(shown, col), color="#1f3b73", lw=1.8)
         before = len(ax.lines) + len(ax.texts)
-        draw_event_markers(ax, early, has_cjk, text=k == 0)
+        draw_event_markers(ax, early, lang, text=k == 0)
         artists += _new_markers(ax, before)
     return artists
 
@@ -154,7 +154,9 @@ def lesson_caption(captions, day: int, width: int = 58) -> str:
     return "\n".join(textwrap.wrap(shown[-1], width)[:2]) if shown else ""
 
 
-def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state", captions=()):
+def render_frames(
+    snapshots, layout, ts, marks, title: str, mode: str = "state", captions=(), lang: str = BOTH
+):
     """Yield one RGB frame (uint8, 720 x 1280 x 3) per snapshot.
 
     Args:
@@ -165,19 +167,20 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state",
         title: the figure's title (scenario and seed).
         mode: network colouring, one of sim.viz.draw.COLOUR_MODES.
         captions: a lesson's (day, caption) pairs; each frame shows the latest one so far.
+        lang: the labels' language: "both", "zh" or "en" (sim/viz/lang.py).
     """
-    rc, has_cjk = font_rc()
+    rc, lang = font_rc(lang)
     extent = network_extent(layout, snapshots)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=FRAME_SIZE, dpi=FRAME_DPI)
         canvas = FigureCanvasAgg(fig)
         ax_net = fig.add_axes((0.02, 0.08, 0.5, 0.78))
-        axes = _chart_axes(fig, ts, has_cjk)
+        axes = _chart_axes(fig, ts, lang)
         cursors = [ax.axvline(0, color="#d62728", lw=2, zorder=5, animated=True) for ax in axes]
         fig.suptitle(title, x=0.02, y=0.985, ha="left", fontsize=11, color="#555555")
         # All six stage colours, so a class knows what a band (and 衰退期 DECLINE) means.
         fig.legend(
-            handles=stage_legend_handles(has_cjk),
+            handles=stage_legend_handles(lang),
             loc="lower left",
             ncol=6,
             fontsize=8,
@@ -188,7 +191,7 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state",
         )
         caption = fig.text(0.02, 0.925, "", fontsize=20, weight="bold", va="center", animated=True)
         cue = fig.text(0.98, 0.925, "", fontsize=11, ha="right", va="center", animated=True)
-        frame_network_axes(ax_net, extent, mode, has_cjk)
+        frame_network_axes(ax_net, extent, mode, lang)
         # Blitting: axes, titles and legends are drawn once; each frame redraws the members, the
         # curves up to its day, the cursors and the caption over a copy of that background.
         canvas.draw()
@@ -196,10 +199,10 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state",
         for snap in snapshots:
             canvas.restore_region(background)
             members = draw_members(ax_net, snap.as_model(layout), mode)
-            charts = _charts_up_to(axes, ts, marks, snap.day, has_cjk)
+            charts = _charts_up_to(axes, ts, marks, snap.day, lang)
             for cursor in cursors:
                 cursor.set_xdata([snap.day, snap.day])
-            caption.set_text(_caption(snap, has_cjk))
+            caption.set_text(_caption(snap, lang))
             caption.set_bbox(
                 {
                     "facecolor": STAGE_COLOURS[snap.stage],
@@ -218,7 +221,12 @@ def render_frames(snapshots, layout, ts, marks, title: str, mode: str = "state",
 
 
 def render_storyboard(
-    panels: list[Snapshot], layout, path, mode: str = "state", notes: dict | None = None
+    panels: list[Snapshot],
+    layout,
+    path,
+    mode: str = "state",
+    notes: dict | None = None,
+    lang: str = BOTH,
 ) -> None:
     """Save a PNG strip with one panel per stage reached (each panel framed in its stage colour).
 
@@ -229,8 +237,9 @@ def render_storyboard(
         mode: network colouring.
         notes: the stage notes (sim.viz.notes.first_notes), whose `why` becomes each panel's
             caption; a stage without a note (the founding) gets none.
+        lang: the labels' language: "both", "zh" or "en" (sim/viz/lang.py).
     """
-    rc, has_cjk = font_rc()
+    rc, lang = font_rc(lang)
     extent = network_extent(layout, panels)
     notes = notes or {}
     with matplotlib.rc_context(rc):
@@ -251,34 +260,30 @@ def render_storyboard(
                 )
             )
             ax = fig.add_axes((k * width + 0.025, 0.2, width - 0.05, 0.63))
-            draw_network(ax, snap.as_model(layout), mode, has_cjk, extent=extent)
+            draw_network(ax, snap.as_model(layout), mode, lang, extent=extent)
             legend = ax.get_legend()
             if legend is not None and k > 0:
                 legend.remove()  # one legend for the strip is enough
             if k == 0 and legend is not None:
                 # A second legend replaces the first unless the first is kept as an artist.
                 ax.add_artist(legend)
-                ax.legend(handles=stage_legend_handles(has_cjk), loc="upper right", fontsize=6)
+                ax.legend(handles=stage_legend_handles(lang), loc="upper right", fontsize=6)
             fig.text(
                 k * width + width / 2,
                 0.92,
-                stage_label(snap.stage, has_cjk),
+                stage_label(snap.stage, lang),
                 ha="center",
                 fontsize=16,
                 weight="bold",
             )
-            sub = (
-                f"第 {snap.day} 天 day {snap.day} · {snap.members:,}"
-                if has_cjk
-                else f"day {snap.day} · {snap.members:,}"
-            )
+            sub = f"{day_text(snap.day, lang)} · {snap.members:,}"
             fig.text(k * width + width / 2, 0.865, sub, ha="center", fontsize=10)
             note = notes.get(snap.stage)
             if note is not None:
                 fig.text(
                     k * width + 0.02,
                     0.185,
-                    _why_caption(note.why, has_cjk),
+                    _why_caption(note.why, lang),
                     fontsize=7,
                     va="top",
                     ha="left",
@@ -287,9 +292,6 @@ def render_storyboard(
         fig.savefig(path, format="png", facecolor="white")
 
 
-def _why_caption(why: str, has_cjk: bool, width: int = 50) -> str:
-    """The note's line wrapped for a panel; English only (the part after ' / ') without a CJK font."""
-    if not has_cjk and " / " in why:
-        head, _, tail = why.partition(": ")
-        why = f"{head.split()[-1]}: {tail.split(' / ', 1)[1]}"
-    return "\n".join(textwrap.wrap(why, width)[:5])
+def _why_caption(why: str, lang: str, width: int = 50) -> str:
+    """The note's line in the panel's language (sim/viz/lang.py `pick_text`), wrapped for a panel."""
+    return "\n".join(textwrap.wrap(pick_text(why, lang), width)[:5])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.lifecycle import Stage
+from sim.viz.lang import BOTH, pick
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,12 @@ def short_key(key: str) -> str:
     return key.removeprefix("policy.")
 
 
-def switch_text(changes: dict) -> str:
-    """A playbook switch in one bilingual line (empty when nothing changed)."""
+def switch_text(changes: dict, lang: str = BOTH) -> str:
+    """A playbook switch in one line, bilingual or in `lang` (empty when nothing changed)."""
     if not changes:
         return ""
     items = ", ".join(f"{short_key(k)} → {v}" for k, v in changes.items())
-    return f"打法切换 playbook: {items}"
+    return f"{pick('打法切换', 'playbook', lang)}: {items}"
 
 
 def stage_notes(events_log: list[dict]) -> list[StageNote]:

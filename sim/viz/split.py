@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from sim.palette import ARM_COLOURS
 from sim.viz.draw import font_rc, label
+from sim.viz.lang import BOTH, pick
 from sim.viz.trainer import LEVERS, ClassroomModel, Lever, lever_overrides, lever_values
 
 # The lever a class compares by default: does greeting every newcomer change the community?
@@ -45,11 +46,23 @@ def split_lever(name: str) -> Lever:
 
 @dataclass(frozen=True)
 class Arm:
-    """One side of the split view: its label, its line colour and its community."""
+    """One side of the split view: its letter, the lever's value in it, its line colour and its
+    community."""
 
-    label: str
+    letter: str
+    lever: Lever
+    value: object
     colour: str
     model: ClassroomModel
+
+    @property
+    def label(self) -> str:
+        """'A · 新人欢迎 newcomer welcome = greet'."""
+        return self.label_in(BOTH)
+
+    def label_in(self, lang: str) -> str:
+        """The arm's label in 中文, English or both (sim/viz/lang.py)."""
+        return f"{self.letter} · {pick(self.lever.zh, self.lever.en, lang)} = {self.value}"
 
 
 class SplitRun:
@@ -80,8 +93,7 @@ class SplitRun:
                 **{**lever_overrides(levers, scenario), chosen.name: value},
             )
             graph = model.graph  # arm B lives in arm A's social graph
-            label = f"{'AB'[k]} · {chosen.label} = {value}"
-            self.arms.append(Arm(label, ARM_COLOURS[k], model))
+            self.arms.append(Arm("AB"[k], chosen, value, ARM_COLOURS[k], model))
 
     @property
     def models(self) -> list[ClassroomModel]:
@@ -118,9 +130,11 @@ class SplitRun:
         return [model.inject(kind) for model in self.models]
 
 
-def split_charts_figure(run: SplitRun, size_in=(6.4, 7.0), dpi: int = 96) -> Figure:
+def split_charts_figure(
+    run: SplitRun, size_in=(6.4, 7.0), dpi: int = 96, lang: str = BOTH
+) -> Figure:
     """The split view's four KPI panels, one line per arm, the arms named in the first panel."""
-    rc, has_cjk = font_rc()
+    rc, lang = font_rc(lang)
     frames = [arm.model.recorder.frame() for arm in run.arms]
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=size_in, dpi=dpi)
@@ -130,8 +144,8 @@ def split_charts_figure(run: SplitRun, size_in=(6.4, 7.0), dpi: int = 96) -> Fig
                 values = ts[col]
                 if col in ("active_share", "posts_member"):
                     values = values.rolling(7, min_periods=1).mean()
-                ax.plot(ts["day"], values, color=arm.colour, lw=1.8, label=arm.label)
-            ax.set_title(label(zh, en, has_cjk), fontsize=9)
+                ax.plot(ts["day"], values, color=arm.colour, lw=1.8, label=arm.label_in(lang))
+            ax.set_title(label(zh, en, lang), fontsize=9)
             ax.set_xlim(0, max(run.cfg.days, 1))
             ax.tick_params(labelsize=7)
             ax.locator_params(nbins=4)

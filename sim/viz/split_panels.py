@@ -20,6 +20,7 @@ from PIL import Image
 
 from sim.palette import STAGE_COLOURS
 from sim.viz.draw import draw_network, font_rc
+from sim.viz.lang import BOTH, pick, pick_text
 from sim.viz.notes import stage_notes
 from sim.viz.panels import NetworkView, headline, img_html, png_bytes
 from sim.viz.split import DEFAULT_SPLIT, SPLIT_LEVERS, SplitRun, split_charts_figure, split_lever
@@ -76,14 +77,14 @@ def ArmValue(lever, value, on_value, arm: str):
 
 
 @solara.component
-def SplitControls(scenario, levers, split, stop_playing):
+def SplitControls(scenario, levers, split, stop_playing, lang: str = BOTH):
     """The lever that differs, its two values, and the split view's start and leave buttons."""
     name = solara.use_reactive(DEFAULT_SPLIT[0])
     values = solara.use_reactive(split_defaults(scenario.value, name.value))
     lever = split_lever(name.value)
-    names = {x.label: x.name for x in SPLIT_LEVERS}
+    names = {pick(x.zh, x.en, lang): x.name for x in SPLIT_LEVERS}
 
-    def pick(text: str) -> None:
+    def choose(text: str) -> None:
         name.set(names[text])
         values.set(split_defaults(scenario.value, names[text]))
 
@@ -92,44 +93,53 @@ def SplitControls(scenario, levers, split, stop_playing):
         split.set(SplitRun(scenario.value, name.value, tuple(values.value), levers.value))
 
     solara.Select(
-        "对比的杠杆 lever that differs", value=lever.label, values=list(names), on_value=pick
+        pick("对比的杠杆", "lever that differs", lang),
+        value=pick(lever.zh, lever.en, lang),
+        values=list(names),
+        on_value=choose,
     )
     a, b = values.value
     ArmValue(lever, a, lambda v: values.set((v, values.value[1])), "A")
     ArmValue(lever, b, lambda v: values.set((values.value[0], v)), "B")
     with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-        solara.Button("⇆ 对比 split view", on_click=start, color="primary", small=True)
+        solara.Button(
+            pick("⇆ 对比", "⇆ split view", lang, both="⇆ 对比 split view"),
+            on_click=start,
+            color="primary",
+            small=True,
+        )
         if split.value is not None:
             solara.Button(
-                "单个 single view",
+                pick("单个", "single view", lang),
                 on_click=lambda: (stop_playing(), split.set(None)),
                 small=True,
             )
 
 
 @solara.component
-def ArmBanner(arm):
+def ArmBanner(arm, lang: str = BOTH):
     """An arm's label, stage, day and members on its stage colour, striped in the arm's colour."""
     update_counter.get()
     model = arm.model
     stage = model.stage
     notes = stage_notes(model.state.events_log)
-    note = f"<div class='arm-note'>{html.escape(notes[-1].why)}</div>" if notes else ""
-    finished = "" if model.running else " · ✔ 运行结束 run finished"
+    why = pick_text(notes[-1].why, lang) if notes else ""
+    note = f"<div class='arm-note'>{html.escape(why)}</div>" if notes else ""
+    finished = "" if model.running else f" · ✔ {pick('运行结束', 'run finished', lang)}"
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=f"<div class='arm-label'>{html.escape(arm.label)}</div>"
-        f"<div class='arm-day'>{html.escape(headline(model))}{finished}</div>{note}",
+        unsafe_innerHTML=f"<div class='arm-label'>{html.escape(arm.label_in(lang))}</div>"
+        f"<div class='arm-day'>{html.escape(headline(model, lang))}{finished}</div>{note}",
         classes=["arm-banner"],
         style={"background": STAGE_COLOURS[stage], "border-left-color": arm.colour},
     )
 
 
 @solara.component
-def SplitCharts(run: SplitRun):
+def SplitCharts(run: SplitRun, lang: str = BOTH):
     """The KPI panels of both arms, one line per arm."""
     update_counter.get()
-    data = png_bytes(split_charts_figure(run))
+    data = png_bytes(split_charts_figure(run, lang=lang))
     solara.HTML(
         tag="div",
         unsafe_innerHTML=img_html(data, "view-img", "KPI charts of both arms"),
@@ -138,29 +148,30 @@ def SplitCharts(run: SplitRun):
 
 
 @solara.component
-def SplitView(run: SplitRun, mode: str):
+def SplitView(run: SplitRun, mode: str, lang: str = BOTH):
     """Both arms: banners side by side, networks one above the other, shared charts."""
     with solara.Div(classes=["split-area"]):
         with solara.Div(classes=["split-banners"]):
             for arm in run.arms:
-                ArmBanner(arm)
+                ArmBanner(arm, lang)
         with solara.Div(classes=["split-views"]):
             with solara.Div(classes=["split-networks"]):
                 for arm in run.arms:
-                    NetworkView(arm.model, mode, prefix=f"{arm.label.split(' · ')[0]} · ")
-            SplitCharts(run)
+                    NetworkView(arm.model, mode, prefix=f"{arm.letter} · ", lang=lang)
+            SplitCharts(run, lang)
 
 
-def split_view_png(run: SplitRun, mode: str) -> bytes:
+def split_view_png(run: SplitRun, mode: str, lang: str = BOTH) -> bytes:
     """Both arms' networks and the shared charts in one PNG, for the export button."""
-    rc, has_cjk = font_rc()
+    rc, lang = font_rc(lang)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(16, 8), dpi=100, facecolor="white")
         for k, arm in enumerate(run.arms):
             ax = fig.add_axes((0.01, 0.51 - 0.5 * k, 0.3, 0.44))
-            draw_network(ax, arm.model, mode, has_cjk)
-            ax.set_title(f"{arm.label} · {headline(arm.model)}", fontsize=8, color=arm.colour)
-        charts = png_bytes(split_charts_figure(run, size_in=(10.4, 7.6), dpi=100))
+            draw_network(ax, arm.model, mode, lang)
+            title = f"{arm.label_in(lang)} · {headline(arm.model, lang)}"
+            ax.set_title(title, fontsize=8, color=arm.colour)
+        charts = png_bytes(split_charts_figure(run, size_in=(10.4, 7.6), dpi=100, lang=lang))
     return _side_by_side(png_bytes(fig), charts)
 
 

@@ -1,9 +1,11 @@
 """The app's model and pace: the side panel's levers reach the simulation, a scenario brings its own
-values, Play keeps its speed in days per second, and a class run stops at its last day."""
+values, Play keeps its speed in days per second, a class run stops at its last day, and the
+language switch picks 中文, English or both from the one bilingual source of every line."""
 
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
@@ -13,8 +15,10 @@ pytest.importorskip(
 
 from sim.agents import Moderator  # noqa: E402
 from sim.lifecycle import Stage  # noqa: E402
-from sim.viz.app import lever_text, scenario_names  # noqa: E402
+from sim.viz.app import lever_text, log_items, scenario_names  # noqa: E402
+from sim.viz.lang import pick, pick_text  # noqa: E402
 from sim.viz.pace import FINISHED, NEW_STAGE, Pace, advance  # noqa: E402
+from sim.viz.panels import headline  # noqa: E402
 from sim.viz.trainer import (  # noqa: E402
     DEFAULT_SCENARIO,
     LEVERS,
@@ -103,3 +107,38 @@ def test_the_split_view_runs_two_arms_on_one_graph_that_differ_only_in_the_lever
     assert greeted[0] > 0 and greeted[1] == 0
     with pytest.raises(ValueError, match="seed"):
         split_lever("seed")
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_the_language_switch_picks_one_language_from_a_bilingual_pair_or_line():
+    assert pick("管理员", "moderators", "both") == "管理员 moderators"
+    assert pick("管理员", "moderators", "zh") == "管理员"
+    assert pick("管理员", "moderators", "en") == "moderators"
+    assert pick("前进一天", "Step one day", "both", both="Step 一天 day") == "Step 一天 day"
+    why = (
+        "扩张期 EXPANSION: 近28天加入 81 人, 是成熟期低点的 1.6 倍 / joins over the last 28 days "
+        "rose to 1.6x their low since 成熟期 MATURE (81 vs 52)"
+    )
+    assert pick_text(why, "both") == why
+    assert pick_text(why, "en") == (
+        "EXPANSION: joins over the last 28 days rose to 1.6x their low since MATURE (81 vs 52)"
+    )
+    assert pick_text(why, "zh") == "扩张期: 近28天加入 81 人, 是成熟期低点的 1.6 倍"
+    assert pick_text("no slash here", "zh") == "no slash here"
+
+
+def test_in_english_the_banner_and_the_log_have_no_chinese_and_in_chinese_no_stage_name():
+    model = ClassroomModel(seed=1)
+    advance(model, 400, stop_at_stage=True)  # into 成长期 GROW, with its stage note
+    model.inject("spam_wave")
+    model.step()
+    english = [headline(model, "en"), *(text for _, text, _ in log_items(model, "en"))]
+    assert not any(HAN.search(line) for line in english), english
+    assert lever_text(LEVERS[2], 4, 1, "en") == "moderators: 4 · changed (scenario: 1)"
+    chinese = [headline(model, "zh"), *(text for _, text, _ in log_items(model, "zh"))]
+    assert not any("GROW" in line or "spam" in line for line in chinese), chinese
+    assert all(HAN.search(line) for line in chinese)
+    both = [text for _, text, _ in log_items(model)]
+    assert any("成长期 GROW" in line for line in both) and any("spam wave" in line for line in both)

@@ -1,7 +1,8 @@
 """The trainer app in a real browser, at a projector's 1280 x 720: it renders offline and fits the
 screen, shows its levers' values, loads a scenario's own values, plays at a pace in days per
-second, explains a stage change, shows a spam wave's toxicity, exports a PNG, says when the run
-is over, plays a lesson preset's captions and runs two policies side by side on one seed.
+second, explains a stage change, switches its language (中文 / English / both), shows a spam
+wave's toxicity, exports a PNG, says when the run is over, plays a lesson preset's captions,
+exports the run (folder, GIF, MP4) and runs two policies side by side on one seed.
 
 Headless Chromium from the system (Debian's `chromium`), driven by Playwright through its
 executable path; no browser is ever downloaded. The server listens on 127.0.0.1 only and serves
@@ -85,6 +86,8 @@ def app_url():
 
 
 VIEWPORT = {"width": 1280, "height": 720}
+HAN = re.compile(r"[\u3400-\u9fff]")  # Chinese characters
+STAGE_NAMES = re.compile(r"\b(CREATE|GROW|ACTIVE|MATURE|EXPANSION|DECLINE)\b")
 TOXICITY_RGB = (0x94, 0x67, 0xBD)  # sim.palette.TOXICITY_COLOUR
 
 
@@ -265,6 +268,19 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         )
         save_shot(page, tmp_path, "trainer_stage_note.png")
 
+        # The language switch: English leaves no Chinese in the banner, 中文 no English stage name.
+        switch = page.locator(".lang-switch")
+        switch.get_by_role("button", name="English", exact=True).click()
+        expect(banner).not_to_contain_text(HAN, timeout=30_000)
+        expect(note).to_contain_text(re.compile(r"^day \d+: [A-Z]+: "))
+        expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+        save_shot(page, tmp_path, "trainer_english.png")
+        switch.get_by_role("button", name="中文", exact=True).click()
+        expect(banner).not_to_contain_text(STAGE_NAMES, timeout=30_000)
+        expect(banner).to_contain_text("第")
+        switch.get_by_role("button", name="中文 + English", exact=True).click()
+        expect(banner).to_contain_text(STAGE_NAMES, timeout=30_000)
+
         # A spam wave raises the toxicity chart.
         flat = toxicity_height(page)
         page.get_by_role("button", name="垃圾广告潮 spam wave").click()
@@ -315,7 +331,9 @@ def test_the_app_fits_a_projector_plays_at_pace_and_explains_itself(app_url, tmp
         expect(page.locator(".side-panel")).to_contain_text("课程 lesson: 两位专家")
         save_shot(page, tmp_path, "trainer_lesson.png")
         page.get_by_role("button", name="导出运行 export run").click()
-        expect(page.locator(".export-path").last).to_contain_text("animation.gif", timeout=60_000)
+        written = page.locator(".export-result")
+        expect(written).to_contain_text("animation.mp4", timeout=90_000)
+        expect(written).to_contain_text("animation.gif")
 
         # Two policies side by side: greet every newcomer against no greeting, on one seed.
         expect(levers).to_contain_text("A: greet")

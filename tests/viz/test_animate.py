@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import imageio_ffmpeg
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
 
+from sim.lifecycle import Stage
 from sim.viz.animate import capture, frame_days, main
 from sim.viz.draw import markers
 
@@ -176,7 +179,9 @@ def test_a_lesson_renders_to_a_gif_with_its_cues_played(tmp_path):
 )
 def test_a_bad_lesson_is_refused_in_one_line(tmp_path, capsys, cue, complaint):
     lesson = tmp_path / "bad.yaml"
-    lesson.write_text(f"title: {{zh: 坏, en: bad}}\nscenario: classroom\ndays: 12\ncues:\n  - {cue}\n")
+    lesson.write_text(
+        f"title: {{zh: 坏, en: bad}}\nscenario: classroom\ndays: 12\ncues:\n  - {cue}\n"
+    )
     assert main(["--lesson", str(lesson), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and complaint in err and "bad.yaml: cue 1" in err
@@ -189,3 +194,20 @@ def test_every_lesson_preset_loads():
     assert {"stall_in_grow", "expert_burns_out", "fission_campaign"} <= set(names)
     for name in names:
         assert load_lesson(name).cues
+
+
+def test_an_unknown_language_is_refused_in_one_line(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--lesson", "stall_in_grow", "--lang", "fr"])
+    err = capsys.readouterr().err.strip()
+    assert stop.value.code == 2 and "--lang" in err and "\n" not in err
+
+
+def test_frames_and_storyboards_speak_english_when_asked():
+    from sim.viz.frames import _caption, _why_caption  # noqa: PLC0415
+
+    snap = SimpleNamespace(day=40, stage=Stage.GROW, members=120)
+    assert _caption(snap, "en") == "day 40 · GROW · 120 members"
+    assert _caption(snap, "zh") == "第 40 天 · 成长期 · 120 成员"
+    why = "成长期 GROW: 99 名成员, 每周增长 48.4% / 99 members growing +48.4%/week"
+    assert _why_caption(why, "en") == "GROW: 99 members growing +48.4%/week"

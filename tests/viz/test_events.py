@@ -7,6 +7,7 @@ import pytest
 
 from sim.agents import Expert, GrowthOfficer
 from sim.viz.events import BURST_DAYS
+from sim.viz.lang import pick_text
 from sim.viz.trainer import ClassroomModel
 
 
@@ -42,7 +43,9 @@ def test_a_campaign_burst_brings_more_campaign_joins_while_it_lasts(staged_confi
     spend = [m.recorder.frame()["campaign_spend"].iloc[window].sum() for m in (base, burst)]
     assert spend[1] == pytest.approx(spend[0] * (officers + 4) / officers)
     assert joins[1] > 2 * joins[0]
-    assert len(burst.roster(GrowthOfficer)) == officers, "the temporary officers go home after the burst"
+    assert len(burst.roster(GrowthOfficer)) == officers, (
+        "the temporary officers go home after the burst"
+    )
 
 
 def test_a_spam_wave_costs_engagement_and_moderators_soften_it(staged_config):
@@ -63,7 +66,9 @@ def test_an_offline_event_lifts_attendees_and_makes_new_acquaintances(staged_con
     record = model.inject("offline_event")
     lifted = np.flatnonzero(model.table.engagement > before + 0.01)
     assert len(lifted) >= 5
-    assert "new ties" in record.note and int(record.note.split("; ")[1].split()[0]) > 0
+    english = pick_text(record.note, "en")
+    assert "new ties" in english and int(english.split("; ")[1].split()[0]) > 0
+    assert "新增" in pick_text(record.note, "zh") and "ties" not in pick_text(record.note, "zh")
 
 
 def test_an_unknown_event_is_refused_by_name(staged_config):

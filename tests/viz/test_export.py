@@ -1,7 +1,9 @@
-"""Export from the page: the run folder as `community-sim` writes it, and a GIF of the same run."""
+"""Export from the page: the run folder as `community-sim` writes it, and a GIF and a playable MP4
+of the same run."""
 
 from __future__ import annotations
 
+import imageio_ffmpeg
 import pandas as pd
 from PIL import Image
 
@@ -11,7 +13,7 @@ from sim.viz.export import export_run, replayed_events
 from sim.viz.trainer import ClassroomModel
 
 
-def test_an_exported_run_is_a_finished_run_folder_with_a_gif_of_the_same_community(
+def test_an_exported_run_is_a_finished_run_folder_with_a_gif_and_an_mp4_of_the_same_community(
     staged_config, tmp_path
 ):
     model = ClassroomModel(cfg=staged_config)
@@ -26,6 +28,11 @@ def test_an_exported_run_is_a_finished_run_folder_with_a_gif_of_the_same_communi
     ts = pd.read_parquet(folder / "timeseries.parquet")
     assert len(ts) == 21 and ts["members"].iloc[-1] == model.state.count.members
     assert Image.open(written["gif"]).n_frames > 1
+    # The MP4 plays: ffmpeg reads one frame per snapshot day back (days 0-20, one a day).
+    assert written["mp4"].name == "animation.mp4" and written["mp4"].stat().st_size > 0
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(written["mp4"]))
+    assert frames == Image.open(written["gif"]).n_frames == 21
+    assert written["storyboard"].is_file()
     # The GIF's re-run: same seed, the same event on the same day, so the same community.
     assert replayed_events(model) == ["10:offline_event"]
     again, _, _ = capture(

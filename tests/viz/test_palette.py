@@ -26,8 +26,8 @@ def test_dashboard_and_app_charts_draw_channels_and_states_in_the_same_colours(s
     stages = result.stages
     dash = dashboard_figure(ts, stages, staged_config).axes
     app_members, app_state = Figure().subplots(1, 2)
-    draw_kpi(app_members, ts, "members", has_cjk=False)
-    draw_kpi(app_state, ts, "state", has_cjk=False)
+    draw_kpi(app_members, ts, "members", lang="en")
+    draw_kpi(app_state, ts, "state", lang="en")
     channels = list(CHANNEL_COLOURS.values())
     assert stack_colours(dash[0])[-4:] == stack_colours(app_members)[-4:] == channels
     assert (
@@ -60,7 +60,7 @@ def test_members_are_coloured_by_state_active_quiet_or_muted(staged_config):
 
 
 def test_the_stage_legend_has_all_six_stages_decline_included():
-    handles = stage_legend_handles(has_cjk=True)
+    handles = stage_legend_handles(lang="both")
     assert [h.get_label() for h in handles] == [s.label for s in Stage]
     assert "衰退期 DECLINE" in [h.get_label() for h in handles]
     assert [to_hex(h.get_facecolor(), keep_alpha=False) for h in handles] == list(
