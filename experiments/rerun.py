@@ -50,10 +50,16 @@ TOOLS = {  # command -> module whose main() it runs (pyproject.toml [project.scr
     "community-sim-compare": "sim.analysis.compare",
     "community-sim-sensitivity": "sim.analysis.sensitivity",
     "community-sim-optimise": "sim.analysis.optimise",
+    "community-sim-calibrate": "sim.analysis.calibrate",
+    "make-observed": "experiments.calibrate_default_scenario.make_observed",  # the experiment's synthetic data
 }
 COMMON = ["--common", "playbook=flat", "network.n_people=5000", "network.n_segments=1", "days=180"]
 BEST = "experiments/best_levers_under_budget"
 MATURE = "experiments/conditions_for_mature"
+CALIBRATE = "experiments/calibrate_default_scenario"
+CALIBRATE_FIT = [f"{CALIBRATE}/observed.csv", "--param", "policy.acquisition.p_convert=0.003:0.03",
+                 "--param", "member.p_churn_max_per_day=0.0005:0.008", "--design", "30", "--replicates", "3",
+                 "--jobs", "2"]
 MATURE_OUTCOME = "days_to_MATURE <= 365 and never DECLINE"
 BEST_LEVERS = ["--lever", "policy.content.posts_per_week=1:14", "--lever",
                "policy/referral=none,open_invite,reward_per_join", "--lever", "policy.acquisition.budget_per_day=0:300",
@@ -108,6 +114,11 @@ EXPERIMENTS = (
         ("community-sim-discover", f"{MATURE}/sweep/summary.parquet", "--outcome", MATURE_OUTCOME,
          "--out", f"{MATURE}/report"),
     ), fresh=("../../multirun/conditions_for_mature",)),  # the sweep's job folders: they would be skipped as done
+    Experiment("calibrate_default_scenario", (
+        ("make-observed",),
+        ("community-sim-calibrate", *CALIBRATE_FIT, "--out", f"{CALIBRATE}/report"),
+        ("community-sim-calibrate", *CALIBRATE_FIT, "--check", "50", "--out", f"{CALIBRATE}/check"),
+    ), fresh=("report", "check")),
 )
 
 BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) begin -->\n)(?P<body>.*?)(<!-- results: (?P=name) end -->)",
@@ -228,6 +239,35 @@ def discovery_box(report: Path) -> str:
             + markdown_table(trade))
 
 
+def posterior_table(folder: Path) -> str:
+    """The fit (fitted.json) against the truth (truth.json): intervals, ridge, emulator, predictive band."""
+    fitted = json.loads((folder / "report" / "fitted.json").read_text())
+    truth = json.loads((folder / "truth.json").read_text())["values"]
+    rows = [{"parameter": k, "truth": fmt(truth[k]), "posterior median": f"{s['median']:.4g}",
+             "90% credible interval": f"{s['low']:.4g} – {s['high']:.4g}",
+             "truth inside": "yes" if s["low"] <= truth[k] <= s["high"] else "no",
+             "prior": f"{s['prior_low']:.4g} – {s['prior_high']:.4g}"} for k, s in fitted["parameters"].items()]
+    r2 = fitted["emulator_r2"].values()
+    lines = [markdown_table(pd.DataFrame(rows)), ""]
+    lines += [f"Posterior correlation {pair}: {r:+.2f}." for pair, r in fitted["correlations"].items()]
+    lines += [f"Emulator held-out R² {min(r2):.3f}–{max(r2):.3f} over {len(fitted['emulator_r2'])} summaries; MCMC "
+              f"acceptance {fitted['mcmc']['acceptance']:.2f}. Observed days inside the 90% predictive band: "
+              + ", ".join(f"{c} {v:.0%}" for c, v in fitted["predictive_band_share"].items())
+              + f". Verdict at the posterior median: {fitted['verdict']['verdict']} (DAU ratio "
+              f"{fitted['verdict']['sustain_ratio']:.2f})."]
+    return "\n".join(lines)
+
+
+def coverage_table(folder: Path) -> str:
+    """The simulation-based calibration's coverage per parameter (check/check.json)."""
+    check = json.loads((folder / "check" / "check.json").read_text())
+    rows = [{"parameter": k, "truths in their 90% interval": f"{c['hits']} of {c['truths']} ({c['covered']:.0%})",
+             "95% CI": f"{c['ci_low']:.0%} – {c['ci_high']:.0%}",
+             "within 80–98%": "yes" if 0.8 <= c["covered"] <= 0.98 else "no",
+             "ranks uniform (χ² p)": f"{c['uniform_p']:.2f}"} for k, c in check["coverage"].items()]
+    return markdown_table(pd.DataFrame(rows))
+
+
 EXPERTS = ["expert posts", "experts who quit", "expert burnout at the end", "staff cost (yuan)", "revenue (yuan)",
            "muted share", "daily active share", "ends in DECLINE", "member posts, last 4 weeks"]
 REFERRAL = ["members", "muted share", "daily active share", "ends in DECLINE", "referral joins", "campaign joins",
@@ -262,6 +302,9 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
         "indices": (lambda f: morris_table(f / "report"), "report/indices.csv, report/samples.csv")},
     "best_levers_under_budget": {
         "trials": (optimise_table, "trials.csv, best.json")},
+    "calibrate_default_scenario": {
+        "posterior": (posterior_table, "report/fitted.json, truth.json"),
+        "coverage": (coverage_table, "check/check.json")},
     "conditions_for_mature": {
         "box": (lambda f: discovery_box(f / "report"), "report/box.json, report/boxes.csv")},
 }

@@ -137,6 +137,18 @@ def test_calibration_seeds_and_verdict_days_are_checked_before_anything_is_creat
     assert not (tmp_path / "out").exists()
 
 
+def test_calibration_design_and_check_sizes_are_refused_before_anything_is_created(tmp_path, capsys, no_runs):
+    data = tmp_path / "observed.csv"
+    data.write_text("day,members\n0,3\n1,4\n2,5\n")
+    p = ["--param", "policy.acquisition.p_convert=0.001:0.05"]
+    out = ["--out", str(tmp_path / "out")]
+    refused_command(calibrate.main, [str(data), *p, *p, *out], capsys, "--param", "given twice")
+    refused_command(calibrate.main, [str(data), *p, "--design", "5", *out], capsys, "--design 5", "at least 10")
+    refused_command(calibrate.main, [str(data), *p, "--replicates", "1", *out], capsys, "--replicates 1")
+    refused_command(calibrate.main, [str(data), *p, "--check", "3", *out], capsys, "--check 3", "at least 10 truths")
+    assert not (tmp_path / "out").exists()
+
+
 # -- the analysis tools: every lever and range in full, before the first run -----------------------
 
 
