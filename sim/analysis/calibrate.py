@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -39,7 +40,7 @@ from sim.analysis.report import write_report  # noqa: E402
 from sim.cli import load_config  # noqa: E402
 from sim.config import ConfigError, SimConfig  # noqa: E402
 from sim.failures import CommandParser
-from sim.recorder import atomic_save, atomic_write_json, mark_done  # noqa: E402
+from sim.recorder import atomic_save, atomic_write_json, mark_done, provenance  # noqa: E402
 from sim.validation.sustain import (  # noqa: E402
     WINDOW_DAYS,
     run_with_acquisition_stopped,
@@ -225,13 +226,19 @@ def prepare(base: SimConfig, observed: pd.DataFrame, params: list[Lever], args):
     return post.Calibrator.from_design(design), days, columns, blocks
 
 
+def how_made(out: Path, args, started: float) -> None:
+    """provenance.json: the arguments, versions, source commit and time taken."""
+    made = provenance(args.first_seed, {"seconds": round(time.monotonic() - started, 1)})
+    atomic_write_json(out / "provenance.json", {**made, "arguments": vars(args)})
+
+
 def emulator_table(calibrator) -> pd.DataFrame:
     return pd.DataFrame({"summary": calibrator.design.names, "held-out R²": [f"{r:.3f}" for r in calibrator.r2]})
 
 
 def write_calibration(base: SimConfig, observed: pd.DataFrame, params: list[Lever], args) -> Path:
     """Fit, then write posterior.parquet, design.parquet, fitted.json, the plots and the report."""
-    out = Path(args.out)
+    out, started = Path(args.out), time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     calibrator, days, columns, blocks = prepare(base, observed, params, args)
     summary = post.summarise(observed, columns, blocks)
@@ -282,13 +289,14 @@ def write_calibration(base: SimConfig, observed: pd.DataFrame, params: list[Leve
         tables=[("Emulator, held out", emulator_table(calibrator))],
     )
     atomic_write_json(out / "fitted.json", result)
+    how_made(out, args, started)
     mark_done(out)
     return out
 
 
 def write_check(base: SimConfig, observed: pd.DataFrame, params: list[Lever], args) -> Path:
     """Simulation-based calibration on the data's layout: check.csv, check.json, ranks.png, report."""
-    out = Path(args.out)
+    out, started = Path(args.out), time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     calibrator, days, columns, blocks = prepare(base, observed, params, args)
     result = sbc.check(calibrator, base, days, columns, blocks, args.check, 0, args.walkers, args.steps, args.jobs)
@@ -313,6 +321,7 @@ def write_check(base: SimConfig, observed: pd.DataFrame, params: list[Lever], ar
     atomic_write_json(out / "check.json", {"truths": args.check, "coverage": coverage,
                                            "design": {"points": args.design, "replicates": args.replicates},
                                            "emulator_r2_min": float(np.nanmin(calibrator.r2))})
+    how_made(out, args, started)
     mark_done(out)
     return out
 

@@ -47,6 +47,7 @@ def test_the_posterior_holds_a_known_conversion_rate_and_the_report_shows_it(tmp
     assert fitted["verdict"]["verdict"] in ("self-sustaining", "marketing-dependent")
     assert len(pd.read_parquet(out / "posterior.parquet")) >= 1000
     assert len(pd.read_parquet(out / "design.parquet")) == 40
+    assert json.loads((out / "provenance.json").read_text())["arguments"]["design"] == 20  # how it was made
     for name in ("posterior.png", "predictive.png", "report.html", "report.md"):
         assert (out / name).stat().st_size > 0
     assert is_done(out)
