@@ -46,7 +46,7 @@ import run_folders  # noqa: E402
 TOOLS = {  # command -> module whose main() it runs (pyproject.toml [project.scripts])
     "community-sim": "sim.cli",
     "community-sim-collect": "sim.analysis.collect",
-    "community-sim-discover": "sim.analysis.discover",
+    "community-sim-discover": "sim.analysis.discover_report",
     "community-sim-compare": "sim.analysis.compare",
     "community-sim-sensitivity": "sim.analysis.sensitivity",
     "community-sim-optimise": "sim.analysis.optimise",

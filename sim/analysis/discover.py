@@ -19,7 +19,6 @@ report.md/.html, peeling.png, box_limits.png, boxes.csv (every peel) and box.jso
 
 from __future__ import annotations
 
-import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.names import labelled, parameter_name
-from sim.analysis.outcome import OutcomeError, parse_outcome
+from sim.analysis.names import parameter_name
+from sim.analysis.outcome import parse_outcome
 from sim.analysis.report import fmt
-from sim.failures import CommandParser
-from sim.recorder import atomic_save, atomic_write_json
 
 EXIT_BAD_INPUT = 2
 # With peels of 5% a box of fewer than 20 runs loses less than one run per peel: PRIM cannot peel,
@@ -217,55 +214,3 @@ def box_record(d: Discovery, source: str, settings: dict) -> dict:
             "density": float(stats["density"]), "mass": float(stats["mass"]), "runs_in_box": int(stats["n"]),
             "cases_in_box": int(stats["k"]), "restricted": limits_of(d).to_dict(orient="records"),
             "peels": len(d.trajectory)}
-
-
-def write(out: Path, d: Discovery, source: str, settings: dict) -> list[Path]:
-    """boxes.csv, box.json and the report (sim/analysis/discover_report.py); returns their paths."""
-    from sim.analysis import discover_report  # matplotlib only where a report is written
-
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_save(out / "boxes.csv", lambda p: boxes_table(d).to_csv(p, index=False))
-    atomic_write_json(out / "box.json", box_record(d, source, settings))
-    return [out / "boxes.csv", out / "box.json", *discover_report.write(out, d, source, d.x)]
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`community-sim-discover SUMMARY.parquet --outcome EXPR [--inputs KEY ...] --out DIR`."""
-    p = CommandParser(prog="community-sim-discover", description=__doc__.split("\n\n")[0])
-    p.add_argument("summary", type=Path, help="a collected sweep's summary.parquet (community-sim-collect)")
-    p.add_argument("--outcome", required=True,
-                   help='the yes/no to explain, e.g. "days_to_MATURE <= 365 and never DECLINE": the summary\'s '
-                        "columns, numbers, < <= > >= == !=, + - * /, and/or/not, and reached/ever/never STAGE")
-    p.add_argument("--inputs", nargs="+", metavar="KEY", help="levers to peel (default: the swept columns)")
-    p.add_argument("--threshold", type=float, default=0.8, help="least density of the chosen box (default 0.8)")
-    p.add_argument("--peel-alpha", type=float, default=0.05, help="share of a box's runs one peel removes")
-    p.add_argument("--mass-min", type=float, default=0.05, help="least share of all runs a box keeps")
-    p.add_argument("--box", type=int, help="report this peel (its id in boxes.csv) instead")
-    p.add_argument("--out", type=Path, required=True, help="report folder")
-    a = p.parse_args(argv)
-    settings = {"threshold": a.threshold, "peel_alpha": a.peel_alpha, "mass_min": a.mass_min}
-    try:
-        for name, value, top in (("--threshold", a.threshold, 1.0), ("--peel-alpha", a.peel_alpha, 0.5),
-                                 ("--mass-min", a.mass_min, 1.0)):
-            if not 0 < value <= top:
-                raise ValueError(f"{name} {value}: must lie in (0, {top:g}]")
-        summary = read_summary(a.summary)
-        d = discover(summary, a.outcome, a.inputs, a.threshold, a.peel_alpha, a.mass_min, a.box)
-    except (OutcomeError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
-    paths = write(a.out, d, str(a.summary), settings)
-    stats = d.trajectory.loc[d.chosen]
-    print(f"{d.n_cases} of {d.n_runs} runs ({d.n_cases / d.n_runs:.0%}) meet: {d.outcome}")
-    print(f"box {d.chosen} of {len(d.trajectory)} peels ({d.why}): coverage {stats['coverage']:.2f} · density "
-          f"{stats['density']:.2f} · mass {stats['mass']:.2f} · {int(stats['n'])} runs in the box, "
-          f"{int(stats['k'])} of them meet the outcome")
-    for r in limits_of(d).itertuples():
-        print(f"  {labelled(r.key)}: {lever_value(r.lower)} – {lever_value(r.upper)} "
-              f"(swept {lever_value(r.full_lower)} – {lever_value(r.full_upper)})")
-    for path in paths:
-        print(f"  {path}")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,6 +1,6 @@
 """The scenario discovery's report: the chosen box in levers a strategist reads, and how it was found.
 
-What `community-sim-discover` (sim/analysis/discover.py) writes for a reader: the answer first
+`community-sim-discover` (its command line is here, the peeling in sim/analysis/discover.py) and what it writes for a reader: the answer first
 (the lever ranges of the chosen box, named by their meaning in the schema, sim/analysis/names.py,
 with coverage, density and how many runs it holds), the peeling trajectory (coverage against
 density, coloured by how many levers a box restricts, the chosen box ringed), the box's limits on
@@ -9,6 +9,7 @@ each restricted lever against the range swept, and every peel as a table.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -18,9 +19,22 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.analysis.discover import Discovery, lever_value, limits_of  # noqa: E402
+import sim.analysis.discover as core  # noqa: E402
+from sim.analysis.discover import (  # noqa: E402
+    EXIT_BAD_INPUT,
+    Discovery,
+    box_record,
+    boxes_table,
+    discover,
+    lever_value,
+    limits_of,
+    read_summary,
+)
 from sim.analysis.names import labelled, parameter_name  # noqa: E402
+from sim.analysis.outcome import OutcomeError  # noqa: E402
 from sim.analysis.report import font_rc, write_report  # noqa: E402
+from sim.failures import CommandParser  # noqa: E402
+from sim.recorder import atomic_save, atomic_write_json  # noqa: E402
 
 
 def plot_peeling(d: Discovery):
@@ -128,7 +142,7 @@ def peels_text_table(d: Discovery) -> pd.DataFrame:
                          "which": [", ".join(d.restricted(i)) for i in t["id"]]}).astype(str)
 
 
-def write(out: Path, d: Discovery, source: str, x: pd.DataFrame | None = None) -> list[Path]:
+def write_report_files(out: Path, d: Discovery, source: str, x: pd.DataFrame | None = None) -> list[Path]:
     """report.md (+ peeling.png, box_limits.png) and report.html into `out`; returns their paths."""
     names = "; ".join(labelled(k) for k in d.inputs)
     intro = [f"Scenario discovery with PRIM (EMA Workbench) on {d.n_runs} runs of {source}: which ranges of "
@@ -146,3 +160,53 @@ def write(out: Path, d: Discovery, source: str, x: pd.DataFrame | None = None) -
                             notes, headline=answer_lines(d),
                             tables=[("Every box of the peeling trajectory", peels_text_table(d))])
     return [md, page, out / "peeling.png", out / "box_limits.png"]
+
+
+def write(out: Path, d: Discovery, source: str, settings: dict) -> list[Path]:
+    """boxes.csv, box.json and the report (sim/analysis/discover_report.py); returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_save(out / "boxes.csv", lambda p: boxes_table(d).to_csv(p, index=False))
+    atomic_write_json(out / "box.json", box_record(d, source, settings))
+    return [out / "boxes.csv", out / "box.json", *write_report_files(out, d, source, d.x)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`community-sim-discover SUMMARY.parquet --outcome EXPR [--inputs KEY ...] --out DIR`."""
+    p = CommandParser(prog="community-sim-discover", description=core.__doc__.split("\n\n")[0])
+    p.add_argument("summary", type=Path, help="a collected sweep's summary.parquet (community-sim-collect)")
+    p.add_argument("--outcome", required=True,
+                   help='the yes/no to explain, e.g. "days_to_MATURE <= 365 and never DECLINE": the summary\'s '
+                        "columns, numbers, < <= > >= == !=, + - * /, and/or/not, and reached/ever/never STAGE")
+    p.add_argument("--inputs", nargs="+", metavar="KEY", help="levers to peel (default: the swept columns)")
+    p.add_argument("--threshold", type=float, default=0.8, help="least density of the chosen box (default 0.8)")
+    p.add_argument("--peel-alpha", type=float, default=0.05, help="share of a box's runs one peel removes")
+    p.add_argument("--mass-min", type=float, default=0.05, help="least share of all runs a box keeps")
+    p.add_argument("--box", type=int, help="report this peel (its id in boxes.csv) instead")
+    p.add_argument("--out", type=Path, required=True, help="report folder")
+    a = p.parse_args(argv)
+    settings = {"threshold": a.threshold, "peel_alpha": a.peel_alpha, "mass_min": a.mass_min}
+    try:
+        for name, value, top in (("--threshold", a.threshold, 1.0), ("--peel-alpha", a.peel_alpha, 0.5),
+                                 ("--mass-min", a.mass_min, 1.0)):
+            if not 0 < value <= top:
+                raise ValueError(f"{name} {value}: must lie in (0, {top:g}]")
+        summary = read_summary(a.summary)
+        d = discover(summary, a.outcome, a.inputs, a.threshold, a.peel_alpha, a.mass_min, a.box)
+    except (OutcomeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    paths = write(a.out, d, str(a.summary), settings)
+    stats = d.trajectory.loc[d.chosen]
+    print(f"{d.n_cases} of {d.n_runs} runs ({d.n_cases / d.n_runs:.0%}) meet: {d.outcome}")
+    print(f"box {d.chosen} of {len(d.trajectory)} peels ({d.why}): coverage {stats['coverage']:.2f} · density "
+          f"{stats['density']:.2f} · mass {stats['mass']:.2f} · {int(stats['n'])} runs in the box, "
+          f"{int(stats['k'])} of them meet the outcome")
+    for r in limits_of(d).itertuples():
+        print(f"  {labelled(r.key)}: {lever_value(r.lower)} – {lever_value(r.upper)} "
+              f"(swept {lever_value(r.full_lower)} – {lever_value(r.full_upper)})")
+    for path in paths:
+        print(f"  {path}")
+
+
+if __name__ == "__main__":
+    main()
