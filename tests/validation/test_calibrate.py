@@ -30,6 +30,7 @@ def observed_csv(path, overrides, seeds=(100, 101)):
     return path
 
 
+@pytest.mark.slow
 def test_the_posterior_holds_a_known_conversion_rate_and_the_report_shows_it(tmp_path, capsys):
     """One synthetic community (its own seeds, never in the design): the 90% credible interval of the
     campaign conversion rate holds the truth and is narrower than the prior; everything is written."""
@@ -54,6 +55,7 @@ def test_the_posterior_holds_a_known_conversion_rate_and_the_report_shows_it(tmp
     assert "90% credible interval" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_intervals_are_honest_on_twenty_synthetic_truths(tmp_path, capsys):
     """Simulation-based calibration at small size: 20 truths from the prior of two parameters that
     trade off (conversion and churn). An honest 90% interval holds at most 14 of 20 truths with
