@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import joblib
@@ -164,9 +164,15 @@ class Emulator:
     processes: dict[str, GaussianProcessRegressor]
     log: dict[str, bool]
     usable: dict[str, bool]
+    integer: list[bool] = field(default_factory=list)  # inputs the simulator rounds (whole-number keys)
 
     def scale(self, X: np.ndarray) -> np.ndarray:
-        return (np.asarray(X, dtype=float) - self.lo) / (self.hi - self.lo)
+        """Inputs in their own units -> [0, 1]; a whole-number input rounded first, as the simulator
+        rounds it, so the emulated function is the simulator's (a step in that input)."""
+        X = np.array(X, dtype=float)
+        if any(self.integer):
+            X[:, self.integer] = np.round(X[:, self.integer])
+        return (X - self.lo) / (self.hi - self.lo)
 
     def predict(self, kpi: str, X: np.ndarray, return_std: bool = False):
         """The emulator's mean prediction of `kpi` at points X (rows, inputs in their own units);
@@ -205,7 +211,8 @@ def train(summary: pd.DataFrame, kpis: list[str], inputs: list[str], lo: np.ndar
         checks[kpi] = {**cross_validate(X, y, folds, log, gp.kernel_), "kernel": str(gp.kernel_)}
         processes[kpi] = gp
     usable = {k: bool(c["r2"] >= min_r2) for k, c in checks.items()}
-    return Emulator(inputs, lo, hi, processes, dict.fromkeys(kpis, log), usable), checks
+    integer = [pd.api.types.is_integer_dtype(summary[k]) for k in inputs]
+    return Emulator(inputs, lo, hi, processes, dict.fromkeys(kpis, log), usable, integer), checks
 
 
 def load_emulator(folder: Path, kpi: str) -> tuple[Emulator, dict]:
