@@ -47,6 +47,8 @@ TOOLS = {  # command -> module whose main() it runs (pyproject.toml [project.scr
     "community-sim-compare": "sim.analysis.compare",
     "community-sim-sensitivity": "sim.analysis.sensitivity",
     "community-sim-optimise": "sim.analysis.optimise",
+    "community-sim-sample": "sim.analysis.sample",
+    "community-sim-emulate": "sim.analysis.emulator",
 }
 COMMON = ["--common", "playbook=flat", "network.n_people=5000", "network.n_segments=1", "days=180"]
 BEST = "experiments/best_levers_under_budget"
@@ -54,6 +56,11 @@ BEST_LEVERS = ["--lever", "policy.content.posts_per_week=1:14", "--lever",
                "policy/referral=none,open_invite,reward_per_join", "--lever", "policy.acquisition.budget_per_day=0:300",
                "--kpi", "members_final", "--budget", "365000", "--seeds", "2", *COMMON,
                "--storage", f"{BEST}/study.db"]
+
+SOBOL = "experiments/sobol_on_emulator"
+FIVE_LEVERS = ["--param", "policy.acquisition.budget_per_day=50:300", "--param", "policy.referral.p_invite_per_day=0.01:0.06",
+               "--param", "staff.n_experts=1:4", "--param", "staff.welcome_engagement_boost=0:0.3",
+               "--param", "policy.content.quality=0.5:1"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,14 @@ EXPERIMENTS = (
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "24"),
         ("community-sim-optimise", *BEST_LEVERS, "--trials", "36"),  # the README's resumed study
     ), fresh=("study.db", "study.db.lock")),
+    Experiment("sobol_on_emulator", (
+        ("community-sim-sample", *FIVE_LEVERS, "--runs", "200", "--seeds", "1", "--jobs", "2", "--out", f"{SOBOL}/sample"),
+        ("community-sim-emulate", f"{SOBOL}/sample/summary.parquet", "--kpi", "members_final", "--out", f"{SOBOL}/emulator"),
+        ("community-sim-sensitivity", "--emulator", f"{SOBOL}/emulator", "--kpi", "members_final",
+         "--out", f"{SOBOL}/on_emulator"),
+        ("community-sim-sensitivity", *FIVE_LEVERS, "--kpi", "members_final", "--method", "sobol", "--n", "64",
+         "--seeds", "1", "--jobs", "2", "--out", f"{SOBOL}/direct"),
+    ), fresh=("sample", "emulator")),
 )
 
 BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) begin -->\n)(?P<body>.*?)(<!-- results: (?P=name) end -->)",
@@ -194,6 +209,36 @@ def optimise_table(folder: Path) -> str:
 
 
 
+def emulator_table(folder: Path) -> str:
+    """The emulator's held-out errors (emulator.json)."""
+    record = json.loads((folder / "emulator.json").read_text())
+    rows = [{"KPI": k, "runs": record["runs"], "held-out R² (5-fold)": f"{r['r2']:.3f}", "RMSE": fmt(r["rmse"]),
+             "KPI sd over the runs": fmt(r["kpi_sd"]), "coverage of the 90% interval": f"{r['coverage_90']:.0%}",
+             "usable": "yes" if r["usable"] else "no"} for k, r in record["kpis"].items()]
+    return markdown_table(pd.DataFrame(rows))
+
+
+def sobol_pair_table(emulated: Path, direct: Path) -> str:
+    """Sobol indices on the emulator and on the simulator side by side (indices.csv of each), with
+    whether their 95% intervals overlap, and whether the top three (by ST) agree."""
+    a = pd.read_csv(emulated / "indices.csv").set_index("parameter")
+    b = pd.read_csv(direct / "indices.csv").set_index("parameter")
+    rows = []
+    for name in a.index:
+        row = {"parameter": name}
+        for index in ("ST", "S1"):
+            e, d = a.loc[name], b.loc[name]
+            row[f"{index} on emulator"] = f"{e[index]:.3f} ± {e[index + '_conf']:.3f}"
+            row[f"{index} direct"] = f"{d[index]:.3f} ± {d[index + '_conf']:.3f}"
+            overlap = abs(e[index] - d[index]) <= e[index + "_conf"] + d[index + "_conf"]
+            row[f"{index} agree"] = "yes" if overlap else "no"
+        rows.append(row)
+    top_e, top_d = list(a["ST"].nlargest(3).index), list(b["ST"].nlargest(3).index)
+    same = ("the same three" + (", in the same order" if top_e == top_d else ", in another order")
+            if set(top_e) == set(top_d) else "not the same three")
+    return (markdown_table(pd.DataFrame(rows)) + f"\n\nTop three by ST: on the emulator {', '.join(top_e)}; direct "
+            f"{', '.join(top_d)} ({same}). \"agree\": the two 95% intervals overlap.")
+
 
 EXPERTS = ["expert posts", "experts who quit", "expert burnout at the end", "staff cost (yuan)", "revenue (yuan)",
            "muted share", "daily active share", "ends in DECLINE", "member posts, last 4 weeks"]
@@ -229,6 +274,10 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
         "indices": (lambda f: morris_table(f / "report"), "report/indices.csv, report/samples.csv")},
     "best_levers_under_budget": {
         "trials": (optimise_table, "trials.csv, best.json")},
+    "sobol_on_emulator": {
+        "emulator": (lambda f: emulator_table(f / "emulator"), "emulator/emulator.json"),
+        "indices": (lambda f: sobol_pair_table(f / "on_emulator", f / "direct"),
+                    "on_emulator/indices.csv, direct/indices.csv")},
 }
 
 
