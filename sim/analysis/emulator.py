@@ -18,8 +18,8 @@ share of held-out runs inside the 90% predictive interval (near 0.9 when the emu
 uncertainty is honest). Below `--min-r2` (0.9) the emulator is saved marked unusable, the report
 says why, and the command exits 2: a sensitivity analysis on an emulator that explains less than
 90% of held-out variance would mostly describe the emulator's error. DIR holds emulator.json (the
-errors, the inputs and their ranges), emulator.joblib (the fitted processes), report.md/.html
-with a predicted-vs-simulated plot per KPI, and DONE last.
+errors, the inputs and their ranges), emulator.joblib (the fitted processes: a pickle, so load only
+emulators you trust), report.md/.html with a predicted-vs-simulated plot per KPI, and DONE last.
 """
 
 from __future__ import annotations
