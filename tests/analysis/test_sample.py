@@ -78,3 +78,23 @@ def test_sample_refuses_a_bad_range_before_the_first_run(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert exit_.value.code == 2 and "\n" not in err and "KEY=LO:HI" in err
     assert not any(tmp_path.iterdir())
+
+
+def test_a_sample_stopped_by_ctrl_c_leaves_whole_files_with_the_runs_that_finished(tmp_path, monkeypatch):
+    from sim.analysis import sample
+
+    finished = []
+    real_run_row = sample.run_row
+
+    def stop_on_the_third(*args):
+        if len(finished) == 2:
+            raise KeyboardInterrupt
+        finished.append(real_run_row(*args))
+        return finished[-1]
+
+    monkeypatch.setattr(sample, "run_row", stop_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        sample_main([*PARAMS, "--runs", "4", "--common", *TINY, "--out", str(tmp_path)])
+    assert len(pd.read_parquet(tmp_path / "summary.parquet")) == 2 == len(pd.read_csv(tmp_path / "summary.csv"))
+    assert not (tmp_path / "DONE").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["provenance.json", "summary.csv", "summary.parquet"]
