@@ -99,6 +99,10 @@ def test_sensitivity_refuses_a_kpi_the_emulator_was_not_trained_on(ishigami_emul
             capsys, "--kpi retention", "not trained on it", "members_final")
     refused(sensitivity_main, ["--emulator", str(tmp_path / "nothing"), "--out", str(tmp_path)], capsys,
             "no finished emulator")
+    refused(sensitivity_main, ["--emulator", str(ishigami_emulator), "--param", "x1=0:1", "--out", str(tmp_path)],
+            capsys, "--param with --emulator")
+    refused(sensitivity_main, ["--emulator", str(ishigami_emulator), "--n", "1000", "--out", str(tmp_path)], capsys,
+            "--n 1000", "power of 2")
 
 
 def test_emulate_refuses_bad_input_in_one_line(tmp_path, capsys):
