@@ -52,6 +52,8 @@ TOOLS = {  # command -> module whose main() it runs (pyproject.toml [project.scr
     "community-sim-optimise": "sim.analysis.optimise",
     "community-sim-calibrate": "sim.analysis.calibrate",
     "make-observed": "experiments.calibrate_default_scenario.make_observed",  # the experiment's synthetic data
+    "community-sim-sample": "sim.analysis.sample",
+    "community-sim-emulate": "sim.analysis.emulator",
 }
 COMMON = ["--common", "playbook=flat", "network.n_people=5000", "network.n_segments=1", "days=180"]
 BEST = "experiments/best_levers_under_budget"
@@ -65,6 +67,11 @@ BEST_LEVERS = ["--lever", "policy.content.posts_per_week=1:14", "--lever",
                "policy/referral=none,open_invite,reward_per_join", "--lever", "policy.acquisition.budget_per_day=0:300",
                "--kpi", "members_final", "--budget", "365000", "--seeds", "2", *COMMON,
                "--storage", f"{BEST}/study.db"]
+
+SOBOL = "experiments/sobol_on_emulator"
+FIVE_LEVERS = ["--param", "policy.acquisition.budget_per_day=50:300", "--param", "policy.referral.p_invite_per_day=0.01:0.06",
+               "--param", "staff.n_experts=1:4", "--param", "staff.welcome_engagement_boost=0:0.3",
+               "--param", "policy.content.quality=0.5:1"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,14 @@ EXPERIMENTS = (
         ("community-sim-calibrate", *CALIBRATE_FIT, "--out", f"{CALIBRATE}/report"),
         ("community-sim-calibrate", *CALIBRATE_FIT, "--check", "50", "--out", f"{CALIBRATE}/check"),
     ), fresh=("report", "check")),
+    Experiment("sobol_on_emulator", (
+        ("community-sim-sample", *FIVE_LEVERS, "--runs", "200", "--seeds", "1", "--jobs", "2", "--out", f"{SOBOL}/sample"),
+        ("community-sim-emulate", f"{SOBOL}/sample/summary.parquet", "--kpi", "members_final", "--out", f"{SOBOL}/emulator"),
+        ("community-sim-sensitivity", "--emulator", f"{SOBOL}/emulator", "--kpi", "members_final",
+         "--out", f"{SOBOL}/on_emulator"),
+        ("community-sim-sensitivity", *FIVE_LEVERS, "--kpi", "members_final", "--method", "sobol", "--n", "64",
+         "--seeds", "1", "--jobs", "2", "--out", f"{SOBOL}/direct"),
+    ), fresh=("sample", "emulator")),
 )
 
 BLOCK = re.compile(r"(<!-- results: (?P<name>[\w-]+) begin -->\n)(?P<body>.*?)(<!-- results: (?P=name) end -->)",
@@ -216,6 +231,63 @@ def optimise_table(folder: Path) -> str:
 
 
 
+def emulator_table(folder: Path) -> str:
+    """The emulator's held-out errors (emulator.json)."""
+    record = json.loads((folder / "emulator.json").read_text())
+    rows = [{"KPI": k, "runs": record["runs"], "held-out R² (5-fold)": f"{r['r2']:.3f}", "RMSE": fmt(r["rmse"]),
+             "KPI sd over the runs": fmt(r["kpi_sd"]), "coverage of the 90% interval": f"{r['coverage_90']:.0%}",
+             "usable": "yes" if r["usable"] else "no"} for k, r in record["kpis"].items()]
+    return markdown_table(pd.DataFrame(rows))
+
+
+def sobol_pair_table(emulated: Path, direct: Path) -> str:
+    """Sobol indices on the emulator and on the simulator side by side (indices.csv of each), with
+    whether their 95% intervals overlap, and whether the top three (by ST) agree."""
+    a = pd.read_csv(emulated / "indices.csv").set_index("parameter")
+    b = pd.read_csv(direct / "indices.csv").set_index("parameter")
+    rows = []
+    for name in a.index:
+        row = {"parameter": name}
+        for index in ("ST", "S1"):
+            e, d = a.loc[name], b.loc[name]
+            row[f"{index} on emulator"] = f"{e[index]:.3f} ± {e[index + '_conf']:.3f}"
+            row[f"{index} direct"] = f"{d[index]:.3f} ± {d[index + '_conf']:.3f}"
+            overlap = abs(e[index] - d[index]) <= e[index + "_conf"] + d[index + "_conf"]
+            row[f"{index} agree"] = "yes" if overlap else "no"
+        rows.append(row)
+    top_e, top_d = list(a["ST"].nlargest(3).index), list(b["ST"].nlargest(3).index)
+    same = ("the same three" + (", in the same order" if top_e == top_d else ", in another order")
+            if set(top_e) == set(top_d) else "not the same three")
+    return (markdown_table(pd.DataFrame(rows)) + f"\n\nTop three by ST: on the emulator {', '.join(top_e)}; direct "
+            f"{', '.join(top_d)} ({same}). \"agree\": the two 95% intervals overlap.")
+
+
+def emulator_on_direct_runs(folder: Path) -> str:
+    """The emulator (emulator/) against the direct Sobol analysis's own runs (direct/samples.csv): a
+    second held-out check on runs of another design, and the Sobol indices of the emulator's
+    predictions at those same points (same N, so the same sampling error as the direct ones)."""
+    import joblib
+    import numpy as np
+    from SALib.analyze import sobol as sobol_analysis
+
+    emulator = joblib.load(folder / "emulator" / "emulator.joblib")
+    runs = pd.read_csv(folder / "direct" / "samples.csv")
+    y = runs["kpi"].to_numpy(dtype=float)
+    mean, sd = emulator.predict("members_final", runs[emulator.inputs].to_numpy(), return_std=True)
+    resid = y - mean
+    r2, rmse = 1 - np.sum(resid**2) / np.sum((y - y.mean()) ** 2), np.sqrt(np.mean(resid**2))
+    inside = np.mean(np.abs(resid) <= 1.6448536269514722 * sd)
+    problem = {"num_vars": len(emulator.inputs), "names": emulator.inputs,
+               "bounds": [[lo, hi] for lo, hi in zip(emulator.lo, emulator.hi, strict=True)]}
+    si = sobol_analysis.analyze(problem, mean, calc_second_order=False, seed=0)
+    table = pd.DataFrame({"parameter": emulator.inputs,
+                          "ST, emulator at the direct points": [f"{v:.3f} ± {c:.3f}" for v, c in zip(si["ST"], si["ST_conf"], strict=True)],
+                          "S1, emulator at the direct points": [f"{v:.3f} ± {c:.3f}" for v, c in zip(si["S1"], si["S1_conf"], strict=True)]})
+    table = table.iloc[np.argsort(-si["ST"])]
+    return (f"On the {len(y)} runs of the direct analysis (another design, never seen in training): R² {r2:.3f}, "
+            f"RMSE {fmt(rmse)} (their sd {fmt(y.std())}), {inside:.0%} inside the 90% predictive interval.\n\n"
+            + markdown_table(table))
+
 
 def discovery_box(report: Path) -> str:
     """The scenario discovery's chosen box (box.json): its statistics and lever ranges, and the boxes
@@ -307,6 +379,11 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
         "coverage": (coverage_table, "check/check.json")},
     "conditions_for_mature": {
         "box": (lambda f: discovery_box(f / "report"), "report/box.json, report/boxes.csv")},
+    "sobol_on_emulator": {
+        "emulator": (lambda f: emulator_table(f / "emulator"), "emulator/emulator.json"),
+        "indices": (lambda f: sobol_pair_table(f / "on_emulator", f / "direct"),
+                    "on_emulator/indices.csv, direct/indices.csv"),
+        "independent": (emulator_on_direct_runs, "emulator/emulator.joblib, direct/samples.csv")},
 }
 
 

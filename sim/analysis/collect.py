@@ -84,7 +84,11 @@ def operator_kpis(job: Path, have: set[str]) -> dict[str, object]:
     path = job / "summary.json"
     if not path.is_file():
         return {}
-    summary = json.loads(path.read_text())
+    return operator_row(json.loads(path.read_text()), have)
+
+
+def operator_row(summary: dict, have: set[str]) -> dict[str, object]:
+    """The operator KPIs of one run's summary (sim/runner.py `summarise`), leaving out `have`."""
     row = {k: summary[k] for k in OPERATOR_KPIS if k in summary and k not in have}
     for stage, day in (summary.get("days_to_stage") or {}).items():
         if f"days_to_{stage}" not in have:
