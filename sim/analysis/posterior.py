@@ -36,8 +36,8 @@ from scipy.stats import qmc
 from sklearn.covariance import LedoitWolf
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
-from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
+from sim.analysis.emulator import make_process
 from sim.analysis.observed import simulated_series
 from sim.analysis.optimise import Lever
 from sim.config import SimConfig
@@ -45,6 +45,7 @@ from sim.progress import Progress
 from sim.runner import run
 
 FAST_OUTPUT = {"output.plots": False, "output.csv": False}
+RESTARTS = 1  # optimiser restarts per process: one emulator per summary, refitted for every fold
 
 
 # -- summaries -------------------------------------------------------------------------------------
@@ -160,13 +161,6 @@ def design_seeds(points: int, replicates: int, first_seed: int = 0) -> np.ndarra
 # -- emulator --------------------------------------------------------------------------------------
 
 
-def _gp(d: int, seed: int) -> GaussianProcessRegressor:
-    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
-        length_scale=np.full(d, 0.5), length_scale_bounds=(1e-2, 1e2), nu=2.5
-    ) + WhiteKernel(1e-3, (1e-9, 1.0))
-    return GaussianProcessRegressor(kernel, normalize_y=False, n_restarts_optimizer=1, random_state=seed)
-
-
 class Emulator:
     """A Gaussian process per summary of the mean over seeds, on parameters scaled to [0, 1]."""
 
@@ -184,10 +178,11 @@ class Emulator:
         z = (y - self.centre) / self.scale
         x = self._unit(theta)
         self.gps, self._factors = [], []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            for j in range(y.shape[1]):
-                self.gps.append(_gp(x.shape[1], self.seed).fit(x, z[:, j]))
+        for j in range(y.shape[1]):  # the sweep emulator's process (sim/analysis/emulator.py), one per summary
+            gp = make_process(x.shape[1], RESTARTS, self.seed).set_params(normalize_y=False)  # z is standardised
+            with warnings.catch_warnings():  # a length scale at its bound: a parameter without effect
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                self.gps.append(gp.fit(x, z[:, j]))
         return self
 
     def predict(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
