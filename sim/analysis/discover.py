@@ -26,6 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+with warnings.catch_warnings():  # the workbench warns at import about parallel evaluators it lacks (ipyparallel)
+    warnings.simplefilter("ignore")
+    from ema_workbench.analysis import prim
+
 from sim.analysis.names import parameter_name
 from sim.analysis.outcome import parse_outcome
 from sim.analysis.report import fmt
@@ -150,10 +154,8 @@ def discover(summary: pd.DataFrame, outcome: str, inputs: list[str] | None = Non
         raise ValueError("the summary has no swept columns: name the levers with --inputs")
     x = lever_table(summary, inputs)
     y = cases_of_interest(summary.reset_index(drop=True), outcome)
-    with warnings.catch_warnings():  # the workbench warns at import about parallel evaluators it lacks
+    with warnings.catch_warnings():  # the workbench warns, from inside pandas, about its own use of inplace=
         warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim
-        # (the workbench also warns, from inside pandas, about its own use of inplace=)
         engine = prim.Prim(x, y.astype(int), peel_alpha=peel_alpha, mass_min=mass_min)
         found = engine.find_box()
     trajectory = found.peeling_trajectory.astype({"id": int, "n": int, "k": int, "res_dim": int})

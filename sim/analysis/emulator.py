@@ -324,25 +324,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def emulated_problem(folder: Path, kpi: str):
-    """What community-sim-sensitivity --emulator analyses: the emulator's input box as parameters,
-    its mean prediction of `kpi` as the function, and a sentence on its held-out accuracy.
-
-    Raises:
-        ConfigError: as load_emulator.
-    """
-    from sim.analysis.sensitivity import Param  # sensitivity imports this module for --emulator
-
-    emulator, record = load_emulator(folder, kpi)
-    params = [Param(key, float(lo), float(hi)) for key, lo, hi in zip(emulator.inputs, emulator.lo, emulator.hi, strict=True)]
-    r = record["kpis"][kpi]
-    accuracy = (f"The function analysed is the Gaussian-process emulator in `{folder}` (its mean prediction), trained "
-                f"on {record['runs']} runs of `{record['summary']}`"
-                + (" (on log " + kpi + ")" if r["log"] else "")
-                + f". Held-out ({record['folds']}-fold cross-validation): R² {r['r2']:.3f}, RMSE {fmt(r['rmse'])} "
-                f"(the KPI's sd over the runs: {fmt(r['kpi_sd'])}), {r['coverage_90']:.0%} of held-out runs inside "
-                "the 90% predictive interval. The indices' intervals are the sampling error of the Sobol design on "
-                "the emulator only; the emulator's own error (1 - R² of the variance) is not in them.")
-    return params, (lambda X: emulator.predict(kpi, X)), accuracy

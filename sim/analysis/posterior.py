@@ -28,6 +28,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
+import emcee
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -300,8 +301,6 @@ class Posterior:
 def sample_posterior(likelihood: Likelihood, observed: np.ndarray, start: np.ndarray, walkers: int = 32,
                      steps: int = 1500, burn: int = 500, thin: int = 5, seed: int = 0) -> Posterior:
     """emcee's ensemble sampler from `start` (rows: good design points), jittered inside the box."""
-    import emcee  # noqa: PLC0415 (imported where used: the sampler is only needed by a fit)
-
     rng = np.random.default_rng(seed)
     d = len(likelihood.lo)
     width = likelihood.hi - likelihood.lo

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -90,8 +91,6 @@ def check(calibrator: Calibrator, base: SimConfig, days: np.ndarray, columns: li
 
 def plot_ranks(result: CheckResult):
     """One rank histogram per parameter, with the band an honest (uniform) histogram stays in."""
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
     k = len(result.table)
     edges = rank_bins(k)
     bars = len(edges) - 1

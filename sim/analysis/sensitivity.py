@@ -32,9 +32,9 @@ from SALib.sample import morris as morris_sampling
 from SALib.sample import sobol as sobol_sampling
 
 from sim.analysis.checks import check_at_least, check_out_folder
-from sim.analysis.emulator import emulated_problem
+from sim.analysis.emulator import load_emulator
 from sim.analysis.kpis import kpi_by_name, standard_kpis
-from sim.analysis.report import write_report
+from sim.analysis.report import fmt, write_report
 from sim.cli import load_config
 from sim.config import ConfigError, SimConfig
 from sim.failures import CommandParser
@@ -210,6 +210,26 @@ def plot_indices(table: pd.DataFrame, kpi: str):
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="x")
     return fig
+
+
+def emulated_problem(folder: Path, kpi: str):
+    """What community-sim-sensitivity --emulator analyses: the emulator's input box as parameters,
+    its mean prediction of `kpi` as the function, and a sentence on its held-out accuracy.
+
+    Raises:
+        ConfigError: as load_emulator.
+    """
+    emulator, record = load_emulator(folder, kpi)
+    params = [Param(key, float(lo), float(hi)) for key, lo, hi in zip(emulator.inputs, emulator.lo, emulator.hi, strict=True)]
+    r = record["kpis"][kpi]
+    accuracy = (f"The function analysed is the Gaussian-process emulator in `{folder}` (its mean prediction), trained "
+                f"on {record['runs']} runs of `{record['summary']}`"
+                + (" (on log " + kpi + ")" if r["log"] else "")
+                + f". Held-out ({record['folds']}-fold cross-validation): R² {r['r2']:.3f}, RMSE {fmt(r['rmse'])} "
+                f"(the KPI's sd over the runs: {fmt(r['kpi_sd'])}), {r['coverage_90']:.0%} of held-out runs inside "
+                "the 90% predictive interval. The indices' intervals are the sampling error of the Sobol design on "
+                "the emulator only; the emulator's own error (1 - R² of the variance) is not in them.")
+    return params, (lambda X: emulator.predict(kpi, X)), accuracy
 
 
 def main(argv: list[str] | None = None) -> None:
