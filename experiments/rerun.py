@@ -266,11 +266,12 @@ def emulator_on_direct_runs(folder: Path) -> str:
     """The emulator (emulator/) against the direct Sobol analysis's own runs (direct/samples.csv): a
     second held-out check on runs of another design, and the Sobol indices of the emulator's
     predictions at those same points (same N, so the same sampling error as the direct ones)."""
-    import joblib
     import numpy as np
     from SALib.analyze import sobol as sobol_analysis
 
-    emulator = joblib.load(folder / "emulator" / "emulator.joblib")
+    from sim.analysis.emulator import MODEL_FILE, read_emulator
+
+    emulator = read_emulator(folder / "emulator" / MODEL_FILE)
     runs = pd.read_csv(folder / "direct" / "samples.csv")
     y = runs["kpi"].to_numpy(dtype=float)
     mean, sd = emulator.predict("members_final", runs[emulator.inputs].to_numpy(), return_std=True)
@@ -383,7 +384,7 @@ BLOCKS = {  # experiment -> {block name: (renderer of its folder, files it reads
         "emulator": (lambda f: emulator_table(f / "emulator"), "emulator/emulator.json"),
         "indices": (lambda f: sobol_pair_table(f / "on_emulator", f / "direct"),
                     "on_emulator/indices.csv, direct/indices.csv"),
-        "independent": (emulator_on_direct_runs, "emulator/emulator.joblib, direct/samples.csv")},
+        "independent": (emulator_on_direct_runs, "emulator/emulator.npz, direct/samples.csv")},
 }
 
 

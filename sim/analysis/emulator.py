@@ -18,8 +18,9 @@ share of held-out runs inside the 90% predictive interval (near 0.9 when the emu
 uncertainty is honest). Below `--min-r2` (0.9) the emulator is saved marked unusable, the report
 says why, and the command exits 2: a sensitivity analysis on an emulator that explains less than
 90% of held-out variance would mostly describe the emulator's error. DIR holds emulator.json (the
-errors, the inputs and their ranges), emulator.joblib (the fitted processes: a pickle, so load only
-emulators you trust), report.md/.html with a predicted-vs-simulated plot per KPI, and DONE last.
+errors, the inputs and their ranges), emulator.npz (the fitted processes as plain arrays: each
+one's training points and kernel hyperparameters, from which it is rebuilt exactly; no pickle, so
+an emulator folder from anywhere is data, never code), report.md/.html with a predicted-vs-simulated plot per KPI, and DONE last.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import joblib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ INTERVAL = 0.90
 Z_90 = 1.6448536269514722  # two-sided 90% interval of a normal
 NOT_INPUTS = {"job", "seed", "scenario"}
 RESTARTS = 3  # random restarts of the kernel fit on all the data (the likelihood can have several optima)
-EMULATOR_FILE, MODEL_FILE = "emulator.json", "emulator.joblib"
+EMULATOR_FILE, MODEL_FILE = "emulator.json", "emulator.npz"
 
 
 def known_kpis() -> list[str]:
@@ -165,6 +165,7 @@ class Emulator:
     log: dict[str, bool]
     usable: dict[str, bool]
     integer: list[bool] = field(default_factory=list)  # inputs the simulator rounds (whole-number keys)
+    training: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # kpi -> (X in [0, 1], y fitted)
 
     def scale(self, X: np.ndarray) -> np.ndarray:
         """Inputs in their own units -> [0, 1]; a whole-number input rounded first, as the simulator
@@ -204,15 +205,44 @@ def train(summary: pd.DataFrame, kpis: list[str], inputs: list[str], lo: np.ndar
         The emulator and, per KPI, its held-out errors, predictions and fitted kernel.
     """
     X = (summary[inputs].to_numpy(dtype=float) - lo) / (hi - lo)
-    processes, checks = {}, {}
+    processes, checks, training = {}, {}, {}
     for kpi in kpis:
         y = summary[kpi].to_numpy(dtype=float)
-        gp = fit_process(X, np.log(y) if log else y, restarts)
+        training[kpi] = (X, np.log(y) if log else y)
+        gp = fit_process(*training[kpi], restarts)
         checks[kpi] = {**cross_validate(X, y, folds, log, gp.kernel_), "kernel": str(gp.kernel_)}
         processes[kpi] = gp
     usable = {k: bool(c["r2"] >= min_r2) for k, c in checks.items()}
     integer = [pd.api.types.is_integer_dtype(summary[k]) for k in inputs]
-    return Emulator(inputs, lo, hi, processes, dict.fromkeys(kpis, log), usable, integer), checks
+    return Emulator(inputs, lo, hi, processes, dict.fromkeys(kpis, log), usable, integer, training), checks
+
+
+def save_emulator(emulator: Emulator, path: Path) -> None:
+    """The emulator as plain arrays (np.savez): per KPI its training points and fitted hyperparameters."""
+    kpis = list(emulator.processes)
+    arrays = {"lo": emulator.lo, "hi": emulator.hi, "integer": np.array(emulator.integer, dtype=bool),
+              "meta": np.array(json.dumps({"inputs": emulator.inputs, "kpis": kpis, "log": emulator.log,
+                                           "usable": emulator.usable}))}
+    for i, kpi in enumerate(kpis):
+        X, y = emulator.training[kpi]
+        arrays |= {f"X{i}": X, f"y{i}": y, f"theta{i}": emulator.processes[kpi].kernel_.theta}
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def read_emulator(path: Path) -> Emulator:
+    """Rebuild a saved emulator: each process refitted on its training points with its saved
+    hyperparameters and no optimisation, which gives the same predictions as the process saved."""
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        processes, training = {}, {}
+        for i, kpi in enumerate(meta["kpis"]):
+            X, y = data[f"X{i}"], data[f"y{i}"]
+            kernel = make_process(X.shape[1], 0).kernel.clone_with_theta(data[f"theta{i}"])
+            processes[kpi] = GaussianProcessRegressor(kernel, normalize_y=True, optimizer=None).fit(X, y)
+            training[kpi] = (X, y)
+        return Emulator(meta["inputs"], data["lo"], data["hi"], processes, meta["log"], meta["usable"],
+                        data["integer"].tolist(), training)
 
 
 def load_emulator(folder: Path, kpi: str) -> tuple[Emulator, dict]:
@@ -230,7 +260,7 @@ def load_emulator(folder: Path, kpi: str) -> tuple[Emulator, dict]:
         raise ConfigError(f"--kpi {kpi}: the emulator in {folder} was not trained on it; trained on: {', '.join(trained)}")
     if not trained[kpi]["usable"]:
         raise ConfigError(f"--emulator {folder}: marked unusable for {kpi}: {trained[kpi]['why']}")
-    return joblib.load(folder / MODEL_FILE), record
+    return read_emulator(folder / MODEL_FILE), record
 
 
 def plot_check(summary: pd.DataFrame, kpi: str, check: dict):
@@ -308,7 +338,7 @@ def main(argv: list[str] | None = None) -> None:
     emulator, checks = train(summary, kpis, inputs, lo, hi, a.folds, a.min_r2, a.log, a.restarts)
     record = record_of(emulator, checks, a, len(summary), a.min_r2)
     a.out.mkdir(parents=True, exist_ok=True)
-    atomic_save(a.out / MODEL_FILE, lambda path: joblib.dump(emulator, path))
+    atomic_save(a.out / MODEL_FILE, lambda path: save_emulator(emulator, path))
     atomic_write_json(a.out / EMULATOR_FILE, record)
     md, page = report(a.out, record, summary, checks)
     mark_done(a.out)

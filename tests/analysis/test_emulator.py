@@ -11,6 +11,7 @@ import pytest
 from scipy.stats import qmc
 
 from sim.analysis.emulator import main as emulate_main
+from sim.analysis.emulator import read_emulator, save_emulator, train
 from sim.analysis.sensitivity import main as sensitivity_main
 
 # Ishigami (a = 7, b = 0.1) on [-pi, pi]^3: analytic indices (Saltelli et al. 2008, Global Sensitivity Analysis)
@@ -67,6 +68,24 @@ def test_an_emulator_of_ishigami_predicts_held_out_points_well(ishigami_emulator
     assert set(record["inputs"]) == {"x1", "x2", "x3"}  # job, seed, scenario and the other KPI are not inputs
     assert record["inputs"]["x1"] == pytest.approx([-np.pi, np.pi])  # the design's box, not the runs' extremes
     assert (ishigami_emulator / "DONE").is_file() and (ishigami_emulator / "check_members_final.png").is_file()
+
+
+def test_a_saved_emulator_is_plain_arrays_and_predicts_as_the_one_trained(tmp_path):
+    """The folder holds no pickle (an emulator from anywhere is data, never code), and the process
+    rebuilt from it predicts exactly as the one just fitted."""
+    summary = pd.read_parquet(summary_file(tmp_path / "sample", ishigami, runs=60))
+    inputs = ["x1", "x2", "x3"]
+    lo, hi = np.full(3, -np.pi), np.full(3, np.pi)
+    trained, _ = train(summary, ["members_final"], inputs, lo, hi, folds=3, min_r2=0.0, restarts=0)
+    save_emulator(trained, tmp_path / "emulator.npz")
+    with np.load(tmp_path / "emulator.npz", allow_pickle=False) as data:  # raises on any pickled object
+        assert {a.dtype.kind for a in data.values()} <= {"f", "b", "U"}
+    rebuilt = read_emulator(tmp_path / "emulator.npz")
+    X = qmc.scale(qmc.LatinHypercube(d=3, seed=9).random(50), lo, hi)
+    for a, b in zip(trained.predict("members_final", X, return_std=True),
+                    rebuilt.predict("members_final", X, return_std=True), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+    assert rebuilt.inputs == inputs and rebuilt.usable == trained.usable
 
 
 def test_sobol_on_the_emulator_recovers_the_analytic_ishigami_indices(ishigami_emulator, tmp_path, capsys):
