@@ -270,6 +270,7 @@ def emulator_on_direct_runs(folder: Path) -> str:
     from SALib.analyze import sobol as sobol_analysis
 
     from sim.analysis.emulator import MODEL_FILE, read_emulator
+    from sim.analysis.sensitivity import bootstrap_seed
 
     emulator = read_emulator(folder / "emulator" / MODEL_FILE)
     runs = pd.read_csv(folder / "direct" / "samples.csv")
@@ -280,7 +281,7 @@ def emulator_on_direct_runs(folder: Path) -> str:
     inside = np.mean(np.abs(resid) <= 1.6448536269514722 * sd)
     problem = {"num_vars": len(emulator.inputs), "names": emulator.inputs,
                "bounds": [[lo, hi] for lo, hi in zip(emulator.lo, emulator.hi, strict=True)]}
-    si = sobol_analysis.analyze(problem, mean, calc_second_order=False, seed=0)
+    si = sobol_analysis.analyze(problem, mean, calc_second_order=False, seed=bootstrap_seed(0))
     table = pd.DataFrame({"parameter": emulator.inputs,
                           "ST, emulator at the direct points": [f"{v:.3f} ± {c:.3f}" for v, c in zip(si["ST"], si["ST_conf"], strict=True)],
                           "S1, emulator at the direct points": [f"{v:.3f} ± {c:.3f}" for v, c in zip(si["S1"], si["S1_conf"], strict=True)]})

@@ -132,6 +132,12 @@ def _cast(value: float, is_int: bool):
     return int(round(value)) if is_int else float(value)
 
 
+def bootstrap_seed(seed: int) -> int:
+    """The seed of Sobol's bootstrap intervals: SALib's sobol.analyze reads a seed of 0 as no seed
+    (`if seed:`), which made the intervals differ between identical runs; never 0."""
+    return seed + 1
+
+
 def analyse(params: list[Param], evaluate: Callable, method: str = "morris", n: int = 10, seed: int = 0):
     """Sample, evaluate and analyse; returns (indices table sorted by importance, samples table).
 
@@ -155,7 +161,7 @@ def analyse(params: list[Param], evaluate: Callable, method: str = "morris", n: 
             raise ConfigError(f"--n {n}: Sobol needs a power of 2 base samples (e.g. 16, 32, 64)")
         X = sobol_sampling.sample(prob, n, calc_second_order=False, seed=seed)
         Y = evaluate(X)
-        si = sobol_analysis.analyze(prob, Y, calc_second_order=False, seed=seed)
+        si = sobol_analysis.analyze(prob, Y, calc_second_order=False, seed=bootstrap_seed(seed))
         table = pd.DataFrame({"parameter": prob["names"], "ST": si["ST"], "ST_conf": si["ST_conf"], "S1": si["S1"],
                               "S1_conf": si["S1_conf"]}).sort_values("ST", ascending=False)
     else:
