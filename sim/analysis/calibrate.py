@@ -247,7 +247,7 @@ def write_calibration(base: SimConfig, observed: pd.DataFrame, params: list[Leve
     median = np.array([fitted[p.key]["median"] for p in params])
     draws = posterior.samples[np.random.default_rng(0).choice(len(posterior.samples), args.predictive, replace=False)]
     predictive_seed = args.first_seed + args.design * args.replicates  # past every design seed
-    runs = post.run_many([(post.config_at(base, params, t, predictive_seed + i),) for i, t in enumerate(draws)],
+    runs = post.run_many([post.config_at(base, params, t, predictive_seed + i) for i, t in enumerate(draws)],
                          days, columns, "calibrate: predictive", args.jobs)
     verdict = sustainability(post.config_at(base, params, median, 0), int(days[-1]), [0, 1, 2], args.verdict_days)
     result = {

@@ -30,6 +30,7 @@ import yaml
 from sim.analysis.kpis import kpi_row, standard_kpis
 from sim.analysis.names import parameter_name
 from sim.analysis.sweep_plot import plot_sweep
+from sim.config import ConfigError
 from sim.failures import CommandParser
 from sim.recorder import atomic_save, is_done
 
@@ -51,6 +52,23 @@ class Collected:
     swept: list[str]
     unfinished: list[Path]
     fixed: dict[str, object] = field(default_factory=dict)  # overrides every job shares
+
+
+def read_summary(path: Path) -> pd.DataFrame:
+    """A summary.parquet in this format (community-sim-collect or community-sim-sample).
+
+    Raises:
+        ConfigError: one line, if the path is not a .parquet file, is missing or cannot be read.
+    """
+    if path.suffix != ".parquet":
+        raise ConfigError(f"{path}: not a .parquet file; give a summary.parquet (community-sim-sample or -collect)")
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001  pyarrow raises several types for a file that is not parquet
+        raise ConfigError(f"{path}: not a parquet file ({type(exc).__name__}); community-sim-collect writes "
+                          "collected/summary.parquet") from None
 
 
 def job_dirs(sweep_dir: Path) -> list[Path]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,17 +60,6 @@ class Discovery:
     def restricted(self, i: int) -> list[str]:
         """The inputs peel `i` restricts, in the order given."""
         return [k for k in self.inputs if not np.array_equal(self.limits[i][k].to_numpy(), self.full[k].to_numpy())]
-
-
-def read_summary(path: Path) -> pd.DataFrame:
-    """A collected sweep's summary.parquet; ValueError with one line if it is missing or not parquet."""
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001  pyarrow raises several types for a file that is not parquet
-        raise ValueError(f"{path} is not a parquet file (community-sim-collect writes collected/summary.parquet): "
-                         f"{type(exc).__name__}") from None
 
 
 def swept_columns(summary: pd.DataFrame) -> list[str]:

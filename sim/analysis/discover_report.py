@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import sim.analysis.discover as core  # noqa: E402
+from sim.analysis.collect import read_summary  # noqa: E402
 from sim.analysis.discover import (  # noqa: E402
     EXIT_BAD_INPUT,
     Discovery,
@@ -28,7 +29,6 @@ from sim.analysis.discover import (  # noqa: E402
     discover,
     lever_value,
     limits_of,
-    read_summary,
 )
 from sim.analysis.names import labelled, parameter_name  # noqa: E402
 from sim.analysis.outcome import OutcomeError  # noqa: E402

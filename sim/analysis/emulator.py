@@ -39,7 +39,7 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
 from sim.analysis.checks import check_at_least, check_out_folder
-from sim.analysis.collect import OPERATOR_KPIS
+from sim.analysis.collect import OPERATOR_KPIS, read_summary
 from sim.analysis.kpis import standard_kpis
 from sim.analysis.report import fmt, write_report
 from sim.config import ConfigError
@@ -59,18 +59,6 @@ def known_kpis() -> list[str]:
     """Every KPI a summary can hold: the standard ones and the operator ones collect adds."""
     names = [k.name for k in standard_kpis()]
     return names + [k for k in (*OPERATOR_KPIS, "days_to_CREATE") if k not in names]
-
-
-def read_summary(path: Path) -> pd.DataFrame:
-    """A summary.parquet (community-sim-sample or community-sim-collect); ConfigError otherwise."""
-    if path.suffix != ".parquet":
-        raise ConfigError(f"{path}: not a .parquet file; give a summary.parquet (community-sim-sample or -collect)")
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such file")
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # noqa: BLE001  pyarrow raises several types for a file that is not parquet
-        raise ConfigError(f"{path}: not a readable parquet file ({type(exc).__name__})") from None
 
 
 def swept_inputs(summary: pd.DataFrame) -> list[str]:

@@ -7,13 +7,13 @@ history-matching practice: emulate, then sample the posterior on the emulator):
    every observed column the summary is log(1 + the block's mean). Block means use every day and
    are close to Gaussian; the log puts a community of 300 and one of 3,000 on one footing.
 2. **Design.** A Latin hypercube of `n_design` points over the prior box (uniform priors on the
-   ranges given), each run with every replicate seed (common random numbers).
-3. **Emulator.** A Gaussian process per summary (scikit-learn; anisotropic Matern 5/2 plus a white
-   term) of the mean over seeds; its predictive variance is the emulator's own uncertainty.
+   ranges given), each point run `replicates` times, every run on its own seed.
+3. **Emulator.** A Gaussian process per summary (the sweep emulator's process, sim/analysis/
+   emulator.py) of the mean over the replicates; its held-out error is measured by k-fold.
 4. **Likelihood.** One observed realization is Gaussian around the emulated mean, with the
-   simulator's own noise (the pooled covariance of the seeds around their point's mean, shrunk by
-   Ledoit-Wolf) plus the emulator's variance. The model's noise is measured, not assumed: this is
-   why every design point runs several seeds.
+   simulator's own noise (its spread emulated over the box, its correlation pooled over the points
+   and shrunk by Ledoit-Wolf) plus the covariance of the emulator's held-out errors. The model's
+   noise is measured, not assumed: this is why every design point runs several seeds.
 5. **Posterior.** An affine-invariant ensemble MCMC (emcee) samples the posterior on the emulator.
 
 Why this and not ABC-SMC or neural posterior estimation: on a two-core machine a simulation costs
@@ -32,8 +32,6 @@ import emcee
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from scipy.linalg import solve_triangular
-from scipy.stats import qmc
 from sklearn.covariance import LedoitWolf
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -41,6 +39,7 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sim.analysis.emulator import make_process
 from sim.analysis.observed import simulated_series
 from sim.analysis.optimise import Lever
+from sim.analysis.sample import latin_hypercube
 from sim.config import SimConfig
 from sim.progress import Progress
 from sim.runner import run
@@ -83,21 +82,19 @@ def simulate_series(cfg: SimConfig, days: np.ndarray, columns: list[str]) -> pd.
     return simulated_series(run(cfg).timeseries, days, columns)
 
 
-def run_many(jobs_args: list[tuple], days, columns, label: str, n_jobs: int = 1) -> list[pd.DataFrame]:
-    """Simulate every (cfg,) in order, with a progress line; `n_jobs` processes."""
+def run_many(cfgs: list[SimConfig], days, columns, label: str, n_jobs: int = 1) -> list[pd.DataFrame]:
+    """Simulate every config in order, with a progress line; `n_jobs` processes."""
+    if n_jobs <= 1:
+        results = (simulate_series(cfg, days, columns) for cfg in cfgs)
+    else:
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(simulate_series)(cfg, days, columns) for cfg in cfgs
+        )
     out: list[pd.DataFrame] = []
-    with Progress(len(jobs_args), label, "runs") as progress:
-        if n_jobs <= 1:
-            for (cfg,) in jobs_args:
-                out.append(simulate_series(cfg, days, columns))
-                progress.advance()
-        else:
-            results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(simulate_series)(cfg, days, columns) for (cfg,) in jobs_args
-            )
-            for frame in results:
-                out.append(frame)
-                progress.advance()
+    with Progress(len(cfgs), label, "runs") as progress:
+        for frame in results:
+            out.append(frame)
+            progress.advance()
     return out
 
 
@@ -106,11 +103,11 @@ def run_many(jobs_args: list[tuple], days, columns, label: str, n_jobs: int = 1)
 
 @dataclass
 class Design:
-    """Simulated summaries at a Latin hypercube of parameter values, every point on every seed."""
+    """Simulated summaries at a Latin hypercube of parameter values, every point run several times."""
 
     params: list[Lever]
     theta: np.ndarray  # (points, parameters), natural units
-    summaries: np.ndarray  # (points, seeds, summaries)
+    summaries: np.ndarray  # (points, replicates, summaries)
     seeds: np.ndarray  # (points, replicates): every run its own seed
     names: list[str]
 
@@ -131,21 +128,13 @@ class Design:
         return pd.concat([rows, pd.DataFrame(self.summaries.reshape(n * r, -1), columns=self.names)], axis=1)
 
 
-def latin_hypercube(params: list[Lever], n: int, seed: int) -> np.ndarray:
-    """`n` points spread over the box, every margin evenly covered (scipy's optimised LHS)."""
-    unit = qmc.LatinHypercube(d=len(params), seed=seed).random(n)
-    lo = np.array([p.lo for p in params], dtype=float)
-    hi = np.array([p.hi for p in params], dtype=float)
-    return lo + unit * (hi - lo)
-
-
 def build_design(base: SimConfig, params: list[Lever], days: np.ndarray, columns: list[str],
                  blocks: list[np.ndarray], n_design: int, replicates: int, first_seed: int = 0,
                  design_seed: int = 0, n_jobs: int = 1) -> Design:
     """Run the design: every point of the hypercube `replicates` times, each run on its own seed."""
     theta = latin_hypercube(params, n_design, design_seed)
     seeds = design_seeds(n_design, replicates, first_seed)
-    cfgs = [(config_at(base, params, t, s),) for t, row in zip(theta, seeds, strict=True) for s in row]
+    cfgs = [config_at(base, params, t, s) for t, row in zip(theta, seeds, strict=True) for s in row]
     series = run_many(cfgs, days, columns, "calibrate: design", n_jobs)
     summaries = np.array([summarise(s, columns, blocks) for s in series]).reshape(n_design, replicates, -1)
     return Design(params, theta, summaries, seeds, summary_names(columns, blocks))
@@ -168,7 +157,7 @@ class Emulator:
     def __init__(self, lo: np.ndarray, hi: np.ndarray, seed: int = 0):
         self.lo, self.hi, self.seed = np.asarray(lo, float), np.asarray(hi, float), seed
         self.gps: list[GaussianProcessRegressor] = []
-        self._factors: list[tuple] = []
+        self._factors: list[tuple] = []  # (signal kernel, alpha) per process, made on the first prediction
         self.centre = self.scale = np.zeros(0)
 
     def _unit(self, theta: np.ndarray) -> np.ndarray:
@@ -186,26 +175,18 @@ class Emulator:
                 self.gps.append(gp.fit(x, z[:, j]))
         return self
 
-    def predict(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Emulated mean and the emulator's own variance (the fitted white noise left out).
+    def predict(self, theta: np.ndarray) -> np.ndarray:
+        """Emulated mean, (points, summaries).
 
-        The same algebra as scikit-learn's `predict(return_std=True)` on precomputed factors, since
-        an MCMC calls this tens of thousands of times."""
+        The algebra of scikit-learn's `predict` (k(x, X) alpha; the white term does not cross
+        points) on factors kept from the fit, since an MCMC calls this tens of thousands of times.
+        The emulator's uncertainty enters the likelihood as its measured held-out error instead."""
         x = self._unit(theta)
         if not self._factors:
-            self._factors = [
-                (gp.kernel_.k1, gp.alpha_, solve_triangular(gp.L_, np.eye(len(gp.L_)), lower=True))
-                for gp in self.gps
-            ]
+            self._factors = [(gp.kernel_.k1, gp.alpha_) for gp in self.gps]
         train = self.gps[0].X_train_
-        means, variances = [], []
-        for signal, alpha, l_inv in self._factors:
-            k_trans = signal(x, train)
-            v = l_inv @ k_trans.T
-            means.append(k_trans @ alpha)
-            variances.append(np.maximum(signal.diag(x) - np.sum(v**2, axis=0), 0.0))
-        scale = self.scale[None, :]
-        return np.column_stack(means) * scale + self.centre, np.column_stack(variances) * scale**2
+        means = [signal(x, train) @ alpha for signal, alpha in self._factors]
+        return np.column_stack(means) * self.scale[None, :] + self.centre
 
 
 def held_out(theta: np.ndarray, y: np.ndarray, lo, hi, folds: int = 5, seed: int = 0) -> np.ndarray:
@@ -216,7 +197,7 @@ def held_out(theta: np.ndarray, y: np.ndarray, lo, hi, folds: int = 5, seed: int
     predicted = np.empty_like(y)
     for part in np.array_split(order, folds):
         keep = np.setdiff1d(order, part)
-        predicted[part] = Emulator(lo, hi, seed).fit(theta[keep], y[keep]).predict(theta[part])[0]
+        predicted[part] = Emulator(lo, hi, seed).fit(theta[keep], y[keep]).predict(theta[part])
     return predicted
 
 
@@ -235,18 +216,15 @@ class Noise:
 
     Its spread per summary is emulated (a Gaussian process on the log of each point's standard
     deviation over seeds: a small community is relatively noisier than a large one); its
-    correlation between summaries is pooled over the points (not shrunk towards independence: the
-summaries of one run move together, and counting them as independent evidence would make the
-posterior overconfident). The mean over
-    the design's seeds is itself noisy around the expectation, with the covariance divided by the
-    number of seeds, so that is added too.
+    correlation between summaries is pooled over the points and shrunk by Ledoit-Wolf. The
+    replicates must have seeds of their own (Design): points sharing seeds share their noise, and
+    the pooled correlation would rest on as many independent worlds as there are replicates.
     """
 
     def __init__(self, design: Design, seed: int = 0):
         n, r, k = design.summaries.shape
         if r < 2:
             raise ValueError("the simulator's noise needs at least two seeds per design point")
-        self.seeds = r
         sd = design.summaries.std(axis=1, ddof=1) + 1e-6
         self.spread = Emulator(design.lo, design.hi, seed).fit(design.theta, np.log(sd))
         resid = design.summaries - design.summaries.mean(axis=1, keepdims=True)
@@ -256,8 +234,8 @@ posterior overconfident). The mean over
         self.correlation = cov / np.outer(d, d) + 1e-6 * np.eye(k)
 
     def covariance(self, theta: np.ndarray) -> np.ndarray:
-        """(m, k, k): the covariance of one run's summaries, plus that of the design's seed mean."""
-        sd = np.exp(self.spread.predict(theta)[0])
+        """(m, k, k): the covariance of one run's summaries at each row of `theta`."""
+        sd = np.exp(self.spread.predict(theta))
         return sd[:, :, None] * sd[:, None, :] * self.correlation[None]
 
 
@@ -278,7 +256,7 @@ class Likelihood:
         inside = np.all((theta >= self.lo) & (theta <= self.hi), axis=1)
         if not inside.any():
             return out
-        mean = self.emulator.predict(theta[inside])[0]
+        mean = self.emulator.predict(theta[inside])
         cov = self.noise.covariance(theta[inside]) + self.error[None]
         diff = (observed[None, :] - mean)[:, :, None]
         chol = np.linalg.cholesky(cov)
@@ -295,7 +273,6 @@ class Posterior:
     samples: np.ndarray  # (draws, parameters)
     acceptance: float
     autocorr: np.ndarray  # integrated autocorrelation time per parameter (steps)
-    steps: int
 
 
 def sample_posterior(likelihood: Likelihood, observed: np.ndarray, start: np.ndarray, walkers: int = 32,
@@ -314,7 +291,7 @@ def sample_posterior(likelihood: Likelihood, observed: np.ndarray, start: np.nda
     sampler.run_mcmc(p0, steps, progress=False)
     chain = sampler.get_chain(discard=burn, thin=thin, flat=True)
     tau = sampler.get_autocorr_time(discard=burn, quiet=True)
-    return Posterior(chain, float(np.mean(sampler.acceptance_fraction)), np.asarray(tau), steps)
+    return Posterior(chain, float(np.mean(sampler.acceptance_fraction)), np.asarray(tau))
 
 
 def best_points(likelihood: Likelihood, design: Design, observed: np.ndarray, k: int = 8) -> np.ndarray:

@@ -47,7 +47,8 @@ DESIGN_FILE = "provenance.json"
 
 
 def latin_hypercube(params: list[Param], runs: int, seed: int) -> np.ndarray:
-    """`runs` points (rows) of a Latin hypercube over the parameters' ranges (columns)."""
+    """`runs` points (rows) of a Latin hypercube over the parameters' ranges (columns); any
+    parameter with `lo` and `hi` (a calibration's Lever too)."""
     unit = qmc.LatinHypercube(d=len(params), seed=seed).random(runs)
     return qmc.scale(unit, [p.lo for p in params], [p.hi for p in params])
 

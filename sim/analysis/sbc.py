@@ -70,7 +70,7 @@ def check(calibrator: Calibrator, base: SimConfig, days: np.ndarray, columns: li
     params = calibrator.design.params
     lo, hi = calibrator.design.lo, calibrator.design.hi
     theta = lo + np.random.default_rng(seed).random((truths, len(params))) * (hi - lo)
-    series = run_many([(config_at(base, params, t, TRUTH_SEED + seed * 10_000 + i),) for i, t in enumerate(theta)],
+    series = run_many([config_at(base, params, t, TRUTH_SEED + seed * 10_000 + i) for i, t in enumerate(theta)],
                       days, columns, "calibrate --check: truths", n_jobs)
     rows = []
     with Progress(truths, "calibrate --check: fits", "posteriors") as progress:

@@ -101,7 +101,7 @@ class GrowingLayout:
         group = int(self.placed_group[row])
         centre = cluster_centre(group)
         anchor = int(table.inviter[row])
-        if anchor < 0 or not self.placed[anchor] or self.placed_group[anchor] != group:
+        if anchor < 0 or np.isnan(self.pos[anchor, 0]) or self.placed_group[anchor] != group:
             anchor = self._placed_friend(row, graph, group)
         angle = self.rng.uniform(0, 2 * np.pi)
         if anchor >= 0:
@@ -115,7 +115,7 @@ class GrowingLayout:
         if graph.complete:
             return -1
         friends = graph.neighbours(row)
-        friends = friends[self.placed[friends] & (self.placed_group[friends] == group)]
+        friends = friends[~np.isnan(self.pos[friends, 0]) & (self.placed_group[friends] == group)]  # not the whole mask
         return int(self.rng.choice(friends)) if len(friends) else -1
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.collect import collect
+from sim.analysis.collect import collect, read_summary
 from sim.analysis.emulator import main as emulate_main
-from sim.analysis.emulator import read_summary, swept_inputs
+from sim.analysis.emulator import swept_inputs
 from sim.analysis.sample import latin_hypercube
 from sim.analysis.sample import main as sample_main
 from sim.analysis.sensitivity import parse_param
